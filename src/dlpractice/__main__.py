@@ -1,0 +1,3 @@
+from dlpractice.cli import main
+
+main()

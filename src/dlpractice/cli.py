@@ -1,0 +1,132 @@
+"""The `dlpractice` command: list, info and run labs."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dlpractice import config as configs
+from dlpractice import registry
+from dlpractice.errors import UserError
+from dlpractice.runner import RunOptions, RunOutcome, make_config, run_lab
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="dlpractice: a hands-on deep learning course in PyTorch. Start with `dlpractice list`.",
+)
+console = Console()
+
+
+class Accelerator(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    gpu = "gpu"
+
+
+@app.command("list")
+def list_labs() -> None:
+    """List the labs with their dataset, target and CPU budget."""
+    table = Table(title="dlpractice labs")
+    for column in ("id", "name", "title", "dataset", "target", "CPU budget"):
+        table.add_column(column)
+    for lab in registry.all_labs():
+        targets = "\n".join(str(t) for t in lab.targets)
+        table.add_row(lab.id, lab.name, lab.title, lab.dataset, targets, f"{lab.cpu_budget_s:g} s")
+    console.print(table)
+
+
+@app.command()
+def info(lab: str = typer.Argument(..., help="lab id (01) or name (pytorch-basics)")) -> None:
+    """Show a lab's config: every key with its type and default (change one with --set key=value)."""
+    found = registry.find(lab)
+    table = Table(title=f"lab {found.id} {found.name}: {found.title}")
+    for column in ("key", "type", "default", "quick"):
+        table.add_column(column)
+    quick = dict((name, value) for name, _, value in configs.describe(found.quick_config()))
+    for name, type_name, default in configs.describe(found.default_config()):
+        table.add_row(name, type_name, default, quick[name] if quick[name] != default else "")
+    console.print(table)
+    console.print(f"targets: {', '.join(str(t) for t in found.targets)}; CPU budget {found.cpu_budget_s:g} s")
+
+
+def parse_devices(devices: str) -> str:
+    if devices == "auto" or (devices.isdigit() and int(devices) > 0):
+        return devices
+    raise UserError(f"--devices must be 'auto' or a positive whole number, got '{devices}'")
+
+
+@app.command()
+def run(
+    lab: Optional[str] = typer.Argument(None, help="lab id (01) or name (pytorch-basics)"),
+    all_labs: bool = typer.Option(False, "--all", help="run every lab and print one summary table"),
+    quick: bool = typer.Option(False, "--quick", help="the small config used by the tests"),
+    overrides: list[str] = typer.Option([], "--set", help="change one config key: --set epochs=50 (repeatable)"),
+    seed: Optional[int] = typer.Option(None, help="random seed (same seed, same metrics)"),
+    out: Path = typer.Option(Path("runs"), help="folder that holds the run folders"),
+    data_dir: Optional[Path] = typer.Option(None, help="folder with downloaded datasets"),
+    accelerator: Accelerator = typer.Option(Accelerator.auto, help="where to train"),
+    devices: str = typer.Option("auto", help="how many devices (e.g. 2 with --strategy ddp)"),
+    strategy: str = typer.Option("auto", help="Lightning strategy, e.g. ddp"),
+    resume: Optional[Path] = typer.Option(None, help="continue a run folder from its last checkpoint"),
+) -> None:
+    """Run a lab (or --all) and write a run folder with config, metrics, figures, report and TensorBoard logs."""
+    if all_labs == (lab is not None):
+        raise UserError("give exactly one of LAB or --all")
+    if resume is not None and (overrides or seed is not None or quick):
+        raise UserError("--resume continues a run with its saved config; drop --set, --seed and --quick")
+    options = RunOptions(
+        out=out, data_dir=data_dir, accelerator=accelerator.value,
+        devices=parse_devices(devices), strategy=strategy, resume=resume,
+    )
+    labs = registry.all_labs() if all_labs else [registry.find(lab)]
+    configs_by_lab = [(found, make_config(found, quick, overrides if not all_labs else [], seed)) for found in labs]
+    outcomes = []
+    for found, config in configs_by_lab:
+        console.print(f"[bold]lab {found.id} {found.name}[/bold]: {found.title}")
+        outcome = run_lab(found, config, options)
+        outcomes.append(outcome)
+        print_outcome(outcome)
+    if all_labs:
+        print_summary(outcomes)
+        if not quick and not all(all(o.met.values()) for o in outcomes):
+            raise typer.Exit(1)
+
+
+def print_outcome(outcome: RunOutcome) -> None:
+    for target in outcome.lab.targets:
+        value = outcome.metrics.get(target.metric)
+        mark = "[green]met[/green]" if outcome.met[target.metric] else "[red]not met[/red]"
+        console.print(f"  {target.metric} = {value:.4g}  (target {target}: {mark})")
+    console.print(f"  wall time {outcome.wall_s:.1f} s; run folder: {outcome.run_dir}")
+
+
+def print_summary(outcomes: list[RunOutcome]) -> None:
+    table = Table(title="dlpractice run --all")
+    for column in ("lab", "metric", "value", "target", "met?", "wall time", "budget"):
+        table.add_column(column)
+    for outcome in outcomes:
+        lab = outcome.lab
+        for target in lab.targets:
+            value = outcome.metrics.get(target.metric)
+            table.add_row(
+                f"{lab.id} {lab.name}", target.metric, f"{value:.4g}", str(target),
+                "yes" if outcome.met[target.metric] else "NO",
+                f"{outcome.wall_s:.1f} s", f"{lab.cpu_budget_s:g} s",
+            )
+    console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as err:
+        Console(stderr=True).print(f"error: {err}", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)

@@ -1,0 +1,121 @@
+"""Typed lab configs: `--set key=value` overrides, validation, and a description for `dlpractice info`."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+from dlpractice.errors import UserError
+
+
+def fields_with_types(config_cls: type) -> dict[str, Any]:
+    hints = get_type_hints(config_cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(config_cls)}
+
+
+def type_name(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin is Literal:
+        return " | ".join(repr(a) for a in get_args(tp))
+    if origin in (Union, types.UnionType):
+        return " | ".join(type_name(a) for a in get_args(tp))
+    if origin is tuple:
+        return f"tuple[{', '.join(type_name(a) for a in get_args(tp))}]"
+    return "None" if tp is type(None) else getattr(tp, "__name__", str(tp))
+
+
+def parse_value(text: str, tp: Any) -> Any:
+    """Convert the text of `--set key=TEXT` to the field's declared type, or raise ValueError."""
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        if text.lower() in ("none", "null") and type(None) in get_args(tp):
+            return None
+        for arg in get_args(tp):
+            if arg is type(None):
+                continue
+            try:
+                return parse_value(text, arg)
+            except ValueError:
+                pass
+        raise ValueError
+    if origin is Literal:
+        for choice in get_args(tp):
+            if str(choice) == text:
+                return choice
+        raise ValueError
+    if origin is tuple:
+        args = get_args(tp)
+        parts = [p for p in text.strip("()[] ").split(",") if p.strip()]
+        item_types = [args[0]] * len(parts) if len(args) == 2 and args[1] is Ellipsis else list(args)
+        if len(item_types) != len(parts):
+            raise ValueError
+        return tuple(parse_value(p.strip(), t) for p, t in zip(parts, item_types))
+    if tp is bool:
+        lowered = text.lower()
+        if lowered in ("true", "1", "yes", "on"):
+            return True
+        if lowered in ("false", "0", "no", "off"):
+            return False
+        raise ValueError
+    if tp is int:
+        return int(text)
+    if tp is float:
+        return float(text)
+    if tp is str:
+        return text
+    raise ValueError
+
+
+def apply_overrides(config: Any, pairs: list[str]) -> Any:
+    """A copy of `config` with each `key=value` applied; unknown keys and ill-typed values are UserErrors."""
+    types_by_name = fields_with_types(type(config))
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, text = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise UserError(f"--set expects key=value, got '{pair}'")
+        if key not in types_by_name:
+            raise UserError(f"unknown config key '{key}'; valid keys: {', '.join(types_by_name)}")
+        tp = types_by_name[key]
+        try:
+            changes[key] = parse_value(text.strip(), tp)
+        except ValueError:
+            raise UserError(f"--set {key}: '{text}' is not a valid {type_name(tp)}") from None
+    return build(type(config), {**dataclasses.asdict(config), **changes})
+
+
+def build(config_cls: type, values: dict[str, Any]) -> Any:
+    """Construct a config, turning its own validation errors (raised in `__post_init__`) into UserErrors."""
+    try:
+        return config_cls(**values)
+    except (ValueError, TypeError) as err:
+        raise UserError(f"invalid config: {err}") from None
+
+
+def from_json(config_cls: type, text: str) -> Any:
+    values = json.loads(text)
+    types_by_name = fields_with_types(config_cls)
+    for key, tp in types_by_name.items():
+        if get_origin(tp) is tuple and isinstance(values.get(key), list):
+            values[key] = tuple(values[key])
+    return build(config_cls, {k: v for k, v in values.items() if k in types_by_name})
+
+
+def describe(config: Any) -> list[tuple[str, str, str]]:
+    """(name, type, default) for each field of a config."""
+    return [
+        (name, type_name(tp), repr(getattr(config, name)))
+        for name, tp in fields_with_types(type(config)).items()
+    ]
+
+
+def check_positive(config: Any, *names: str) -> None:
+    """Raise ValueError naming the first field that is not > 0 (call it from `__post_init__`)."""
+    for name in names:
+        if getattr(config, name) <= 0:
+            raise ValueError(f"{name} must be > 0, got {getattr(config, name)}")
+
+

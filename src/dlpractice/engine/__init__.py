@@ -1,0 +1,1 @@
+"""The training engine for labs that use the high-level API (built on Lightning)."""

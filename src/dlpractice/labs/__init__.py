@@ -1,0 +1,1 @@
+"""One module per lab; each defines `LAB` and is registered in `dlpractice.registry`."""

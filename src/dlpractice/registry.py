@@ -1,0 +1,36 @@
+"""The one place labs are registered: adding a lab is one line here plus its module."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+
+from dlpractice.errors import UserError
+from dlpractice.lab import Lab
+
+# lab id -> module defining `LAB`
+LABS: dict[str, str] = {
+    "01": "dlpractice.labs.pytorch_basics",
+}
+
+
+def load(lab_id: str) -> Lab:
+    module = importlib.import_module(LABS[lab_id])
+    return dataclasses.replace(module.LAB, id=lab_id)
+
+
+def all_labs() -> list[Lab]:
+    return [load(lab_id) for lab_id in sorted(LABS)]
+
+
+def find(key: str) -> Lab:
+    """The lab with this id (`01`, or `1`) or name (`pytorch-basics`)."""
+    if key in LABS:
+        return load(key)
+    if key.isdigit() and key.zfill(2) in LABS:
+        return load(key.zfill(2))
+    for lab in all_labs():
+        if lab.name == key:
+            return lab
+    valid = ", ".join(f"{lab.id} ({lab.name})" for lab in all_labs())
+    raise UserError(f"unknown lab '{key}'; valid labs: {valid}")

@@ -1,0 +1,122 @@
+"""Run one lab end to end: make its run folder, call `lab.run`, write config, metrics and report."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dlpractice import config as configs
+from dlpractice import registry, report
+from dlpractice.errors import UserError
+from dlpractice.lab import Lab
+from dlpractice.runs import RUN_DIR_ENV, RunContext, new_run_dir, write_json
+
+
+@dataclass
+class RunOptions:
+    """How to run a lab, as opposed to what it computes (that is its config)."""
+
+    out: Path = Path("runs")
+    data_dir: Path | None = None
+    accelerator: str = "auto"
+    devices: str = "auto"
+    strategy: str = "auto"
+    resume: Path | None = None
+
+
+@dataclass
+class RunOutcome:
+    lab: Lab
+    run_dir: Path
+    metrics: dict[str, float]
+    wall_s: float
+    met: dict[str, bool] = field(default_factory=dict)
+
+
+def make_config(lab: Lab, quick: bool = False, overrides: list[str] | None = None, seed: int | None = None) -> Any:
+    config = lab.quick_config() if quick else lab.default_config()
+    pairs = list(overrides or [])
+    if seed is not None:
+        pairs.append(f"seed={seed}")
+    return configs.apply_overrides(config, pairs) if pairs else config
+
+
+def resume_point(lab: Lab, run_dir: Path) -> tuple[Any, Path]:
+    """The saved config and last checkpoint of a run folder to continue, or a UserError saying what is wrong."""
+    from dlpractice.engine.checkpoints import last_checkpoint
+
+    saved = run_dir / "config.json"
+    if not run_dir.is_dir() or not saved.is_file():
+        raise UserError(f"--resume {run_dir}: not a run folder (no config.json)")
+    try:
+        record = json.loads(saved.read_text())
+    except json.JSONDecodeError:
+        raise UserError(f"--resume {run_dir}: config.json is not valid JSON") from None
+    if record.get("lab") != lab.id:
+        raise UserError(f"--resume {run_dir}: that run is of lab {record.get('lab')}, not {lab.id}")
+    if not lab.uses_checkpoints:
+        raise UserError(f"--resume {run_dir}: lab {lab.id} ({lab.name}) saves no checkpoints to resume from")
+    return configs.from_json(lab.config, json.dumps(record["config"])), last_checkpoint(run_dir)
+
+
+def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
+    if options.data_dir is not None and not options.data_dir.is_dir():
+        raise UserError(f"--data-dir {options.data_dir} does not exist")
+    resume_from = None
+    if options.resume is not None:
+        config, resume_from = resume_point(lab, options.resume)
+        run_dir = options.resume
+    elif os.environ.get(RUN_DIR_ENV):  # a DDP worker re-running our command line: join the parent's run
+        run_dir = Path(os.environ[RUN_DIR_ENV])
+    else:
+        run_dir = new_run_dir(options.out, lab.name)
+    ctx = RunContext(
+        dir=run_dir,
+        data_dir=options.data_dir,
+        accelerator=options.accelerator,
+        devices=options.devices,
+        strategy=options.strategy,
+        resume_from=resume_from,
+    )
+    config_values = dataclasses.asdict(config)
+    if ctx.is_main_process and resume_from is None:
+        write_json(run_dir / "config.json", {
+            "lab": lab.id,
+            "name": lab.name,
+            "config": config_values,
+            "runtime": {k: str(v) for k, v in dataclasses.asdict(options).items()},
+            "python": platform.python_version(),
+        })
+    os.environ[RUN_DIR_ENV] = str(run_dir)
+    start = time.perf_counter()
+    try:
+        result = lab.run(config, ctx)
+    finally:
+        os.environ.pop(RUN_DIR_ENV, None)
+    wall_s = time.perf_counter() - start
+    if ctx.is_main_process:
+        write_json(run_dir / "metrics.json", {**result.metrics, "wall_time_s": round(wall_s, 2)})
+        (run_dir / "report.md").write_text(report.render(lab, result, config_values, run_dir, wall_s))
+    met = {t.metric: t.met(result.metrics.get(t.metric)) for t in lab.targets}
+    return RunOutcome(lab=lab, run_dir=run_dir, metrics=result.metrics, wall_s=wall_s, met=met)
+
+
+def run(
+    lab: str,
+    quick: bool = False,
+    overrides: dict[str, Any] | None = None,
+    seed: int | None = None,
+    **options: Any,
+) -> RunOutcome:
+    """Run a lab from Python: `dlpractice.run("pytorch-basics", quick=True, overrides={"epochs": 50})`."""
+    found = registry.find(lab)
+    pairs = [f"{k}={v}" for k, v in (overrides or {}).items()]
+    config = make_config(found, quick=quick, overrides=pairs, seed=seed)
+    paths = {k: Path(v) for k, v in options.items() if k in ("out", "data_dir", "resume") and v is not None}
+    return run_lab(found, config, RunOptions(**{**options, **paths}))
