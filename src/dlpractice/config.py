@@ -23,6 +23,8 @@ def type_name(tp: Any) -> str:
         return " | ".join(type_name(a) for a in get_args(tp))
     if origin is tuple:
         return f"tuple[{', '.join(type_name(a) for a in get_args(tp))}]"
+    if tp is Ellipsis:
+        return "..."
     return "None" if tp is type(None) else getattr(tp, "__name__", str(tp))
 
 

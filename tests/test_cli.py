@@ -1,0 +1,102 @@
+"""The `dlpractice` command as a user runs it: in a subprocess, reading its output and exit status."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from dlpractice.runs import new_run_dir
+
+
+def dlpractice(*args, cwd):
+    return subprocess.run(
+        [sys.executable, "-m", "dlpractice", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=300,
+        env={**__import__("os").environ, "DLPRACTICE_OFFLINE": "1", "COLUMNS": "200"},
+    )
+
+
+def assert_one_line_error(result, *fragments):
+    assert result.returncode == 2, result.stdout + result.stderr
+    message = result.stderr.strip()
+    assert "Traceback" not in result.stderr + result.stdout
+    assert message.count("\n") == 0, message
+    for fragment in fragments:
+        assert fragment in message
+
+
+def test_list_shows_every_lab_with_target_and_budget(tmp_path):
+    result = dlpractice("list", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "pytorch-basics" in result.stdout
+    assert "sine_test_r2 >= 0.95" in result.stdout
+    assert "30 s" in result.stdout
+
+
+def test_info_accepts_id_or_name_and_shows_types_and_defaults(tmp_path):
+    by_id = dlpractice("info", "01", cwd=tmp_path)
+    by_name = dlpractice("info", "pytorch-basics", cwd=tmp_path)
+    assert by_id.returncode == 0, by_id.stderr
+    assert by_id.stdout == by_name.stdout
+    assert "seed" in by_id.stdout and "int" in by_id.stdout
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["run", "99"], ["unknown lab '99'", "01 (pytorch-basics)"]),
+        (["info", "cnn-nonsense"], ["unknown lab 'cnn-nonsense'"]),
+        (["run", "01", "--set", "nonsense=1"], ["unknown config key 'nonsense'", "seed"]),
+        (["run", "01", "--set", "seed=abc"], ["seed", "'abc' is not a valid int"]),
+        (["run", "01", "--set", "epochs=0"], ["epochs must be > 0"]),
+        (["run", "01", "--data-dir", "no/such/folder"], ["--data-dir", "does not exist"]),
+        (["run", "01", "--devices", "two"], ["--devices"]),
+        (["run"], ["exactly one of LAB or --all"]),
+    ],
+)
+def test_bad_input_gets_one_line_exit_2_and_writes_nothing(tmp_path, args, fragments):
+    result = dlpractice(*args, cwd=tmp_path)
+    assert_one_line_error(result, *fragments)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_resume_of_a_lab_without_checkpoints_is_refused(tmp_path):
+    run_dir = tmp_path / "runs" / "pytorch-basics" / "x"
+    run_dir.mkdir(parents=True)
+    (run_dir / "config.json").write_text(json.dumps({"lab": "01", "config": {}}))
+    result = dlpractice("run", "01", "--resume", str(run_dir), cwd=tmp_path)
+    assert_one_line_error(result, "saves no checkpoints")
+    assert sorted(p.name for p in run_dir.iterdir()) == ["config.json"]
+
+
+def test_run_quick_writes_a_complete_run_folder(tmp_path):
+    result = dlpractice("run", "pytorch-basics", "--quick", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (run_dir,) = (tmp_path / "out" / "pytorch-basics").iterdir()
+    for name in ("config.json", "metrics.json", "report.md"):
+        assert (run_dir / name).is_file()
+    assert list((run_dir / "figures").glob("*.png"))
+    assert list((run_dir / "tensorboard").glob("events.out.tfevents.*"))
+    report = (run_dir / "report.md").read_text()
+    assert "sine_test_r2" in report and "](figures/" in report
+    assert json.loads((run_dir / "config.json").read_text())["lab"] == "01"
+
+
+def test_run_all_quick_ends_with_the_summary_table(tmp_path):
+    result = dlpractice("run", "--all", "--quick", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout[result.stdout.index("dlpractice run --all"):]
+    for column in ("lab", "metric", "value", "target", "met?", "wall time", "budget"):
+        assert column in summary
+    assert "moons_test_accuracy" in summary
+
+
+def test_run_folders_are_never_reused(tmp_path):
+    now = datetime(2026, 11, 25, 10, 0, 0)
+    first = new_run_dir(tmp_path, "lab", now)
+    (first / "metrics.json").write_text("{}")
+    second = new_run_dir(tmp_path, "lab", now)
+    assert first.name == "20261125-100000" and second.name == "20261125-100000-2"
+    assert (first / "metrics.json").read_text() == "{}"
