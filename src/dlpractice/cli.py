@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dlpractice import config as configs
@@ -122,6 +123,49 @@ def print_summary(outcomes: list[RunOutcome]) -> None:
                 f"{outcome.wall_s:.1f} s", f"{lab.cpu_budget_s:g} s",
             )
     console.print(table)
+
+
+notebooks_app = typer.Typer(help="Build the exercise and solution notebooks from their sources.")
+app.add_typer(notebooks_app, name="notebooks")
+
+
+@notebooks_app.command("build")
+def notebooks_build(
+    src: Path = typer.Option(Path("notebooks"), help="folder of notebook sources (NN-name.py, jupytext percent format)"),
+    out: Path = typer.Option(Path("notebooks"), help="writes OUT/solutions/*.ipynb and OUT/exercises/*.ipynb"),
+) -> None:
+    """Generate solutions/ and exercises/ notebooks (never edit those by hand)."""
+    from dlpractice.notebooks.build import build
+
+    for path in build(src, out):
+        console.print(f"wrote {path}")
+
+
+@app.command()
+def check(
+    notebook: Path = typer.Argument(..., help="a student's exercise notebook (.ipynb)"),
+    timeout: int = typer.Option(300, help="seconds a cell may run before it is stopped"),
+    quick: bool = typer.Option(False, "--quick", help="run with DLPRACTICE_QUICK=1 (smaller data and epochs)"),
+) -> None:
+    """Execute a notebook in a Jupyter kernel and print a scoreboard of its exercises."""
+    import os
+
+    from dlpractice.notebooks.grade import grade
+
+    if quick:
+        os.environ["DLPRACTICE_QUICK"] = "1"
+    results, timed_out = grade(notebook, cell_timeout=timeout)
+    colours = {"passed": "green", "failed": "red", "not attempted": "yellow", "not run": "magenta"}
+    table = Table(title=f"scoreboard: {notebook.name}")
+    for column in ("cell", "exercise", "result", "detail"):
+        table.add_column(column)
+    for r in results:
+        table.add_row(str(r.cell), r.exercise, f"[{colours[r.status]}]{r.status}[/]", escape(r.detail))
+    console.print(table)
+    if timed_out is not None:
+        console.print(f"[magenta]cell {timed_out} was stopped after {timeout} s; the cells after it did not run[/]")
+    passed = sum(r.status == "passed" for r in results)
+    console.print(f"total: {passed}/{len(results)} passed")
 
 
 def main() -> None:

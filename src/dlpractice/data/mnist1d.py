@@ -9,7 +9,6 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-from mnist1d.data import get_dataset_args, make_dataset
 
 
 @dataclass
@@ -32,6 +31,9 @@ def mnist1d(num_samples: int = 5000, seed: int = 42, train_split: float = 0.8) -
         raise ValueError(f"num_samples must be >= 10 (one per class), got {num_samples}")
     if not 0 < train_split < 1:
         raise ValueError(f"train_split must be in (0, 1), got {train_split}")
+    # Imported here: the package pulls in matplotlib and requests, which `import dlpractice.data` should not pay for.
+    from mnist1d.data import get_dataset_args, make_dataset
+
     args = get_dataset_args()
     args.num_samples, args.seed, args.train_split = num_samples, seed, train_split
     # make_dataset seeds and draws from the global `random` and `np.random` generators: put them back
