@@ -154,7 +154,8 @@ def check(
 
     if quick:
         os.environ["DLPRACTICE_QUICK"] = "1"
-    results, timed_out = grade(notebook, cell_timeout=timeout)
+    graded = grade(notebook, cell_timeout=timeout)
+    results, timed_out = graded.results, graded.timed_out
     colours = {"passed": "green", "failed": "red", "not attempted": "yellow", "not run": "magenta"}
     table = Table(title=f"scoreboard: {notebook.name}")
     for column in ("cell", "exercise", "result", "detail"):
@@ -164,6 +165,8 @@ def check(
     console.print(table)
     if timed_out is not None:
         console.print(f"[magenta]cell {timed_out} was stopped after {timeout} s; the cells after it did not run[/]")
+    for index, error in graded.other_errors:
+        console.print(f"[red]cell {index} (not an exercise) raised {escape(error)}[/]")
     passed = sum(r.status == "passed" for r in results)
     console.print(f"total: {passed}/{len(results)} passed")
 

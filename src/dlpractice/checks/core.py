@@ -88,7 +88,7 @@ def expect_close(got: Any, expected: Any, case: str, hint: str = "", atol: float
         worst = np.unravel_index(np.argmax(np.abs(got_a.astype(float) - exp_a.astype(float))), exp_a.shape) if exp_a.ndim else ()
         where = f" at index {tuple(int(i) for i in worst)}" if exp_a.ndim else ""
         raise CheckFailed(
-            f"case '{case}': values differ{where}: expected {exp_a[worst]!r}, got {got_a[worst]!r} "
+            f"case '{case}': values differ{where}: expected {exp_a[worst].item()!r}, got {got_a[worst].item()!r} "
             f"(tolerance atol={atol:g}, rtol={rtol:g}).{suffix}"
         )
 

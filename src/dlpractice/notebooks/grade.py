@@ -63,14 +63,22 @@ def result_of(cell: nbformat.NotebookNode, index: int, exercise: str) -> Exercis
     return ExerciseResult(exercise, index, "not run", "the check did not report (was it called?)")
 
 
-def grade(path: Path, cell_timeout: int = 300) -> tuple[list[ExerciseResult], int | None]:
-    """Execute the notebook (errors do not stop it); return each exercise's result and the cell that timed out, if any."""
+@dataclass
+class Grade:
+    results: list[ExerciseResult]
+    timed_out: int | None  # the cell stopped for running too long
+    other_errors: list[tuple[int, str]]  # cells outside the exercises that raised: (index, "Name: message")
+
+
+def grade(path: Path, cell_timeout: int = 300) -> Grade:
+    """Execute the notebook (errors do not stop it) and read back each exercise's result."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError
 
     notebook, _ = read_notebook(path)
     client = NotebookClient(
-        notebook, timeout=cell_timeout, allow_errors=True, kernel_name="python3",
+        notebook, timeout=cell_timeout, allow_errors=True,
+        kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     timed_out, started = None, False
@@ -94,4 +102,12 @@ def grade(path: Path, cell_timeout: int = 300) -> tuple[list[ExerciseResult], in
             results.append(ExerciseResult(exercise, index, "not run", detail))
         else:
             results.append(result_of(notebook.cells[index], index, exercise))
-    return results, timed_out
+    exercise_indices = {index for index, _ in exercise_cells(notebook)}
+    other_errors = [
+        (index, f"{output['ename']}: {output['evalue']}")
+        for index, cell in enumerate(notebook.cells)
+        if index not in exercise_indices and cell.cell_type == "code"
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    return Grade(results, timed_out, other_errors)
