@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import platform
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,10 @@ def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
     start = time.perf_counter()
     try:
         result = lab.run(config, ctx)
+    except UserError:
+        if resume_from is None and ctx.is_main_process:  # bad input found late (a missing dataset): leave no half run
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
     finally:
         os.environ.pop(RUN_DIR_ENV, None)
     wall_s = time.perf_counter() - start
