@@ -63,6 +63,8 @@ def resume_point(lab: Lab, run_dir: Path) -> tuple[Any, Path]:
         raise UserError(f"--resume {run_dir}: that run is of lab {record.get('lab')}, not {lab.id}")
     if not lab.uses_checkpoints:
         raise UserError(f"--resume {run_dir}: lab {lab.id} ({lab.name}) saves no checkpoints to resume from")
+    if (run_dir / "metrics.json").is_file():  # written only when a run completes
+        raise UserError(f"--resume {run_dir}: that run finished (it has metrics.json); there is nothing to resume")
     return configs.from_json(lab.config, json.dumps(record["config"])), last_checkpoint(run_dir)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from dlpractice.errors import UserError
 
 LAST = "last.ckpt"
+PLAIN = (int, float, str, bool, type(None))
 
 
 def load_safely(path: Path) -> dict[str, Any]:
@@ -15,12 +16,16 @@ def load_safely(path: Path) -> dict[str, Any]:
     import torch
 
     try:
-        return torch.load(path, map_location="cpu", weights_only=True)
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise UserError(f"no checkpoint at {path}") from None
     except Exception as err:  # torch raises several types for truncated or foreign files
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise UserError(f"checkpoint {path} cannot be loaded safely: {reason}") from None
+        # The first sentence says what failed; torch's longer advice (e.g. to retry with weights_only=False) does not apply.
+        reason = str(err).strip().splitlines()[0].split(". ")[0] if str(err).strip() else type(err).__name__
+        raise UserError(f"checkpoint {path} is truncated, corrupt or unsafe to load ({reason})") from None
+    if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
+        raise UserError(f"checkpoint {path} is not a Lightning checkpoint (no state_dict)")
+    return checkpoint
 
 
 def last_checkpoint(run_dir: Path) -> Path:
@@ -30,3 +35,29 @@ def last_checkpoint(run_dir: Path) -> Path:
         raise UserError(f"--resume {run_dir}: no checkpoint found (expected {path})")
     load_safely(path)
     return path
+
+
+def saved_step(path: Path) -> int:
+    """The global step at which a checkpoint was saved: where a resumed run's TensorBoard curves continue."""
+    return int(load_safely(path)["global_step"])
+
+
+def is_plain(value: Any) -> bool:
+    """True for numbers, strings, booleans, None, and lists, tuples and str-keyed dicts of them."""
+    if isinstance(value, PLAIN):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and is_plain(v) for k, v in value.items())
+    return False
+
+
+def check_plain_hparams(owner: Any) -> None:
+    """Fail before training, not at resume time, if `save_hyperparameters` stored something `weights_only` rejects."""
+    for name, value in dict(getattr(owner, "hparams", {})).items():
+        if not is_plain(value):
+            raise TypeError(
+                f"hyperparameter '{name}' is a {type(value).__name__}; checkpoints must load with weights_only=True, "
+                f"so save plain values (e.g. dataclasses.asdict(config)) or pass ignore=['{name}'] to save_hyperparameters"
+            )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import lightning.pytorch as pl
 import torch
 from lightning.pytorch.callbacks import Callback, EarlyStopping, LearningRateMonitor, ModelCheckpoint
 from lightning.pytorch.loggers import TensorBoardLogger
 
-from dlpractice.engine.checkpoints import LAST, check_plain_hparams
+from dlpractice.engine.checkpoints import check_plain_hparams, saved_step
 from dlpractice.engine.config import EngineConfig
 from dlpractice.engine.progress import progress_callback
 from dlpractice.engine.quiet import quiet_lightning
@@ -21,43 +23,55 @@ def fit(
     ctx: RunContext,
     cfg: EngineConfig,
     seed: int,
+    extra_callbacks: Sequence[Callback] = (),
 ) -> pl.Trainer:
     """Train `module` on `datamodule` as `cfg` says, logging and checkpointing into `ctx.dir`; returns the Trainer.
 
     Seed before building the module too (`lightning.seed_everything(seed)`) so its initial weights are repeatable.
+    `extra_callbacks` are the lab's own Lightning callbacks, added to the engine's.
     """
     check_plain_hparams(module)
+    check_plain_hparams(datamodule)
     pl.seed_everything(seed, workers=True, verbose=False)
-    trainer = pl.Trainer(
-        max_epochs=cfg.max_epochs,
-        deterministic=cfg.deterministic,
-        accelerator=ctx.accelerator,
-        devices=int(ctx.devices) if ctx.devices.isdigit() else ctx.devices,
-        strategy=ctx.strategy,
-        precision=choose_precision(ctx.accelerator),
-        logger=TensorBoardLogger(save_dir=ctx.tensorboard_dir, name="", version="", default_hp_metric=False),
-        callbacks=callbacks(ctx, cfg),
-        log_every_n_steps=cfg.log_every_n_steps,
-        default_root_dir=ctx.dir,
-    )
     # On resume the checkpoint folder is not empty by design; Lightning would warn that it is.
     resuming = ("Checkpoint directory .* exists and is not empty.*",) if ctx.resume_from else ()
     with quiet_lightning(resuming):
+        trainer = pl.Trainer(
+            max_epochs=cfg.max_epochs,
+            deterministic=cfg.deterministic,
+            accelerator=ctx.accelerator,
+            devices=int(ctx.devices) if str(ctx.devices).isdigit() else ctx.devices,
+            strategy=ctx.strategy,
+            precision=choose_precision(ctx.accelerator),
+            logger=tensorboard_logger(ctx),
+            callbacks=[*callbacks(ctx, cfg), *extra_callbacks],
+            log_every_n_steps=cfg.log_every_n_steps,
+            default_root_dir=ctx.dir,
+        )
         # weights_only=True: unpickle nothing but tensors and plain values, never arbitrary code.
         trainer.fit(module, datamodule=datamodule, ckpt_path=ctx.resume_from, weights_only=True)
     return trainer
 
 
+def tensorboard_logger(ctx: RunContext) -> TensorBoardLogger:
+    """Events go straight into run_dir/tensorboard (no version_N subfolders)."""
+    # On resume, hide what the killed run logged after its last checkpoint: those steps are logged again.
+    purge = {"purge_step": saved_step(ctx.resume_from)} if ctx.resume_from is not None else {}
+    return TensorBoardLogger(save_dir=ctx.tensorboard_dir, name="", version="", default_hp_metric=False, **purge)
+
+
 def callbacks(ctx: RunContext, cfg: EngineConfig) -> list[Callback]:
     """Checkpoints (last and best), random state, learning-rate logging, progress output, optional early stopping."""
     found: list[Callback] = [RngState(), LearningRateMonitor(logging_interval="epoch"), progress_callback()]
-    found.append(ModelCheckpoint(dirpath=ctx.checkpoints_dir, filename="last", save_top_k=1, monitor=None,
-                                 enable_version_counter=False))  # overwritten every epoch: what --resume continues
-    if cfg.monitor is not None:
-        found.append(ModelCheckpoint(dirpath=ctx.checkpoints_dir, filename="best", monitor=cfg.monitor, mode=cfg.mode,
-                                     save_top_k=1, enable_version_counter=False))
     if cfg.patience is not None:
         found.append(EarlyStopping(monitor=cfg.monitor, mode=cfg.mode, patience=cfg.patience))
+    # One callback writes best.ckpt then last.ckpt, at the end of every epoch (Lightning runs checkpoint
+    # callbacks after early stopping), so last.ckpt holds the up-to-date best score and patience count.
+    found.append(ModelCheckpoint(
+        dirpath=ctx.checkpoints_dir, filename="best", monitor=cfg.monitor, mode=cfg.mode,
+        save_top_k=1 if cfg.monitor is not None else 0, save_last=True,
+        save_on_train_epoch_end=True, enable_version_counter=False,
+    ))
     return found
 
 

@@ -40,4 +40,4 @@ def interactive() -> bool:
 
 
 def progress_callback() -> ProgressBar:
-    return TQDMProgressBar() if interactive() else EpochLines()
+    return TQDMProgressBar(leave=True) if interactive() else EpochLines()  # leave=True: one bar per epoch stays
