@@ -100,3 +100,28 @@ def test_run_folders_are_never_reused(tmp_path):
     second = new_run_dir(tmp_path, "lab", now)
     assert first.name == "20261125-100000" and second.name == "20261125-100000-2"
     assert (first / "metrics.json").read_text() == "{}"
+
+
+def toy_cli(*args, cwd):
+    """The real CLI with the engine's toy lab registered as lab 99 (see toy_cli.py)."""
+    import os
+    from pathlib import Path
+
+    script = Path(__file__).with_name("toy_cli.py")
+    return subprocess.run([sys.executable, str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "DLPRACTICE_OFFLINE": "1"})
+
+
+def test_a_dataset_absent_while_offline_is_one_line_and_leaves_no_run_folder(tmp_path):
+    empty = tmp_path / "data"
+    empty.mkdir()
+    result = toy_cli("run", "toy", "--quick", "--set", "dataset=mnist", "--data-dir", str(empty), cwd=tmp_path)
+    assert_one_line_error(result, "MNIST", str(empty))
+    assert not any((tmp_path / "runs").rglob("*.json"))
+
+
+def test_a_real_dataset_from_data_dir_trains(tmp_path, shared_mnist_root):
+    result = toy_cli("run", "toy", "--quick", "--set", "dataset=mnist", "--data-dir", str(shared_mnist_root), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (run_dir,) = (tmp_path / "runs" / "toy").iterdir()
+    assert json.loads((run_dir / "metrics.json").read_text())["test_mse"] < 1.0

@@ -17,9 +17,9 @@ from dlpractice import data
 from dlpractice.data import vision
 from dlpractice.errors import UserError
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from conftest import IDX_FILES, SHARED_DATA
+
 MNIST_GZ = SHARED_DATA / "mnist"
-IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
 
 @pytest.fixture(autouse=True)
@@ -34,17 +34,9 @@ def need_shared_mnist() -> None:
         pytest.skip(f"the real MNIST files are absent from {MNIST_GZ}")
 
 
-@pytest.fixture(scope="module")
-def mnist_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data root with the real MNIST gunzipped where torchvision looks: ROOT/MNIST/raw/."""
-    need_shared_mnist()
-    root = tmp_path_factory.mktemp("mnist_root")
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for name in IDX_FILES:
-        with gzip.open(MNIST_GZ / f"{name}.gz", "rb") as src, open(raw / name, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-    return root
+@pytest.fixture
+def mnist_root(shared_mnist_root: Path) -> Path:
+    return shared_mnist_root
 
 
 # --- synthetic generators --------------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Literal
 
 import lightning.pytorch as pl
 import torch
 from torch import nn
 
-from dlpractice.data import noisy_sinusoid, split_indices
+from dlpractice.data import as_tensors, mnist, noisy_sinusoid, split_indices
 from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
 from dlpractice.lab import Lab, LabResult, Target
 from dlpractice.runs import RunContext
@@ -25,6 +26,7 @@ class ToyConfig(EngineConfig):
     dropout: float = 0.2
     lr: float = 0.01
     batch_size: int = 32
+    dataset: Literal["sinusoid", "mnist"] = "sinusoid"  # mnist: mean brightness -> digit/9, to exercise real-data loading
     crash_at_step: int | None = None  # die hard (os._exit) after this many optimizer steps: a simulated kill
 
     @classmethod
@@ -57,6 +59,11 @@ class ToyRegressor(pl.LightningModule):
         return {"optimizer": optimizer, "lr_scheduler": scheduler}
 
 
+def mnist_brightness(n: int, ctx: RunContext) -> tuple:
+    images, labels = as_tensors(mnist(train=False, data_dir=ctx.data_dir))
+    return images[:n].mean(dim=(1, 2, 3)).unsqueeze(1).numpy(), (labels[:n, None].float() / 9).numpy()
+
+
 class CrashAt(pl.Callback):
     """Simulates `kill -9` mid-epoch: no cleanup, no checkpoint, no metrics."""
 
@@ -69,7 +76,7 @@ class CrashAt(pl.Callback):
 
 
 def run(config: ToyConfig, ctx: RunContext) -> LabResult:
-    x, y = noisy_sinusoid(config.n, noise=0.1, seed=config.seed)
+    x, y = noisy_sinusoid(config.n, noise=0.1, seed=config.seed) if config.dataset == "sinusoid" else mnist_brightness(config.n, ctx)
     train, val, test = split_indices(config.n, (0.6, 0.2, 0.2), seed=config.seed)
     data = ArrayDataModule((x[train], y[train]), (x[val], y[val]), (x[test], y[test]), config.batch_size, config.seed)
     pl.seed_everything(config.seed, verbose=False)  # the initial weights come from the seed

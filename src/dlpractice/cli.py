@@ -16,6 +16,7 @@ from dlpractice import config as configs
 from dlpractice import registry
 from dlpractice.errors import UserError
 from dlpractice.runner import RunOptions, RunOutcome, make_config, run_lab
+from dlpractice.runs import is_main_process
 
 app = typer.Typer(
     add_completion=False,
@@ -81,6 +82,10 @@ def run(
     """Run a lab (or --all) and write a run folder with config, metrics, figures, report and TensorBoard logs."""
     if all_labs == (lab is not None):
         raise UserError("give exactly one of LAB or --all")
+    if all_labs and strategy.startswith("ddp"):
+        raise UserError("--all runs labs one after another; run one lab at a time with --strategy ddp")
+    if not is_main_process():  # DDP workers re-run this command: only the main process talks
+        console.quiet = True
     if resume is not None and (overrides or seed is not None or quick):
         raise UserError("--resume continues a run with its saved config; drop --set, --seed and --quick")
     options = RunOptions(

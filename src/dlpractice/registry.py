@@ -10,6 +10,7 @@ from dlpractice.lab import Lab
 
 # lab id -> module defining `LAB`
 LABS: dict[str, str] = {
+    "00": "dlpractice.labs.ml_refresher",
     "01": "dlpractice.labs.pytorch_basics",
 }
 

@@ -38,7 +38,7 @@ class RunContext:
 
     @property
     def is_main_process(self) -> bool:
-        return int(os.environ.get("LOCAL_RANK", "0")) == 0 and int(os.environ.get("NODE_RANK", "0")) == 0
+        return is_main_process()
 
     def save_figure(self, fig: Any, name: str) -> Path:
         """Save a matplotlib figure as figures/<name>.png and close it."""
@@ -54,6 +54,11 @@ class RunContext:
         from torch.utils.tensorboard import SummaryWriter
 
         return SummaryWriter(str(self.tensorboard_dir))
+
+
+def is_main_process() -> bool:
+    """False in the worker processes that Lightning's DDP starts (they set LOCAL_RANK / NODE_RANK)."""
+    return int(os.environ.get("LOCAL_RANK", "0")) == 0 and int(os.environ.get("NODE_RANK", "0")) == 0
 
 
 def new_run_dir(root: Path, lab_name: str, now: datetime | None = None) -> Path:
