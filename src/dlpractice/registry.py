@@ -12,6 +12,7 @@ from dlpractice.lab import Lab
 LABS: dict[str, str] = {
     "00": "dlpractice.labs.ml_refresher",
     "01": "dlpractice.labs.pytorch_basics",
+    "02": "dlpractice.labs.intermediate_pytorch",
 }
 
 
