@@ -54,7 +54,7 @@ def info(lab: str = typer.Argument(..., help="lab id (01) or name (pytorch-basic
         table.add_column(column)
     quick = dict((name, value) for name, _, value in configs.describe(found.quick_config()))
     for name, type_name, default in configs.describe(found.default_config()):
-        table.add_row(name, type_name, default, quick[name] if quick[name] != default else "")
+        table.add_row(name, escape(type_name), escape(default), escape(quick[name]) if quick[name] != default else "")
     console.print(table)
     console.print(f"targets: {', '.join(str(t) for t in found.targets)}; CPU budget {found.cpu_budget_s:g} s")
 

@@ -18,41 +18,49 @@ class CheckFailed(AssertionError):
         return [f"\x1b[31m✘ {self}\x1b[0m"]
 
 
+def in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None
+
+
 def show(exercise: str, status: str, message: str) -> None:
     """One line for the student, plus a machine-readable copy for `dlpractice check`."""
     colour = {"passed": "green", "not attempted": "gray"}.get(status, "red")
     text = f"{'✔' if status == 'passed' else '–'} {exercise}: {message}"
-    try:
-        from IPython import get_ipython
+    if in_ipython():
         from IPython.display import display
 
-        if get_ipython() is not None:
-            display({
+        display({
                 "text/plain": text,
-                "text/html": f'<span style="color:{colour}">{text}</span>',
-                RESULT_MIME: {"exercise": exercise, "status": status, "message": message},
-            }, raw=True)
-            return
-    except ImportError:
-        pass
-    print(text)
+            "text/html": f'<span style="color:{colour}">{text}</span>',
+            RESULT_MIME: {"exercise": exercise, "status": status, "message": message},
+        }, raw=True)
+    else:
+        print(text)
 
 
 def exercise(name: str) -> Callable:
-    """Decorate a check: a stub (NotImplementedError) is 'not attempted'; a CheckFailed names the exercise."""
+    """Decorate a check: a stub (NotImplementedError) is 'not attempted'; a CheckFailed names the exercise.
+
+    The check returns True (passed) or False (not attempted) — except in Jupyter, where it returns None so that
+    the cell does not print a bare `True` under the line that already says so.
+    """
 
     def decorate(check: Callable) -> Callable:
         @functools.wraps(check)
-        def run(*args: Any, **kwargs: Any) -> bool:
+        def run(*args: Any, **kwargs: Any) -> bool | None:
             try:
                 check(*args, **kwargs)
             except NotImplementedError:
                 show(name, "not attempted", "not attempted yet (the stub still raises NotImplementedError)")
-                return False
+                return None if in_ipython() else False
             except CheckFailed as failure:
                 raise CheckFailed(f"{name}: {failure}") from None
             show(name, "passed", "correct")
-            return True
+            return None if in_ipython() else True
 
         run.exercise = name
         return run
