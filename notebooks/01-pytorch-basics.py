@@ -41,8 +41,8 @@ from torch import nn
 import dlpractice.notebooks
 from dlpractice import backprop, graph_text, plots
 from dlpractice.checks import lab01 as check
-from dlpractice.data import load_table, noisy_sinusoid, spirals, two_moons
-from dlpractice.labs.pytorch_basics import accuracy, make_split
+from dlpractice.data import load_table, make_split, noisy_sinusoid, spirals, two_moons
+from dlpractice.labs.pytorch_basics import accuracy
 from dlpractice.loop import History, predict, train
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 

@@ -52,10 +52,9 @@ from dlpractice import plots, training_plots
 from dlpractice.activations import ACTIVATIONS
 from dlpractice.checkpointing import load_checkpoint, save_checkpoint
 from dlpractice.checks import lab02 as check
-from dlpractice.data import load_table
+from dlpractice.data import load_table, make_split
 from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
 from dlpractice.gradient_flow import deep_mlp, gradient_norms
-from dlpractice.labs.pytorch_basics import make_split
 from dlpractice.minibatch import ArrayDataset, evaluate, seeded_loader, train, train_epoch
 from dlpractice.models import MLP
 from dlpractice.models.lit_classifier import LitClassifier
@@ -134,7 +133,7 @@ check.table_dataset(TableDataset)
 # %% [markdown]
 # The library's version is `dlpractice.minibatch.ArrayDataset` (it also takes float targets, for regression).
 #
-# Next we split the rows into three parts, with `make_split` from lab 01 (70 % / 15 % / 15 %, each class in the
+# Next we split the rows into three parts, with `make_split` from `dlpractice.data` (70 % / 15 % / 15 %, each class in the
 # same proportion in every part, inputs standardised with the **training** part's mean and standard deviation):
 #
 # * the **training** part is what the optimiser fits the weights to;

@@ -10,7 +10,6 @@ notebook draws afterwards.
 from __future__ import annotations
 
 import copy
-import functools
 import numbers
 from typing import Any, Callable
 
@@ -19,67 +18,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from dlpractice.checks.core import CheckFailed, attempt, exercise, expect, expect_close, expect_equal
+from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_equal
+from dlpractice.checks.tensors import answer, close, expect_float, expect_tensor, isolated, scale_of
 
 __all__ = ["make_grid", "seeded_noise", "channels_first", "standardize", "grad_of", "gd_step",
            "manual_backward", "mlp", "parameter_formula", "train_step", "accuracy"]
-
-
-# --------------------------------------------------------------------------- helpers
-
-def isolated(check: Callable) -> Callable:
-    """Run a check with its own random state, so it neither depends on nor disturbs the notebook's."""
-
-    @functools.wraps(check)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(0)
-            return check(*args, **kwargs)
-
-    return run
-
-
-def answer(fn: Callable, *args: Any, case: str, hints: dict[str, str] | None = None, **kwargs: Any) -> Any:
-    """`attempt`, plus a hint when the error the student's code raised is a known one (matched by text)."""
-    try:
-        return attempt(fn, *args, case=case, **kwargs)
-    except CheckFailed as failure:
-        for pattern, hint in (hints or {}).items():
-            if pattern in str(failure):
-                raise CheckFailed(f"{failure} Hint: {hint}") from None
-        raise
-
-
-def close(a: Any, b: Any, atol: float = 1e-5, rtol: float = 1e-4) -> bool:
-    """Same shape and values (for recognising a known wrong answer; never raises)."""
-    try:
-        a_ = a.detach().cpu().numpy() if isinstance(a, Tensor) else np.asarray(a)
-        b_ = b.detach().cpu().numpy() if isinstance(b, Tensor) else np.asarray(b)
-        return a_.shape == b_.shape and bool(np.allclose(a_.astype(float), b_.astype(float), atol=atol, rtol=rtol))
-    except (TypeError, ValueError):
-        return False
-
-
-def expect_tensor(got: Any, case: str, what: str = "a torch.Tensor") -> None:
-    if got is None:
-        raise CheckFailed(f"case '{case}': got None — did you forget to return the result?")
-    expect(isinstance(got, Tensor), case, f"expected {what}, got {type(got).__name__}.")
-
-
-def scale_of(got: Tensor, expected: Tensor) -> float | None:
-    """k when got ≈ k · expected (k ≠ 1), else None: recognises a missing factor such as 2 or 1/n."""
-    if got.shape != expected.shape or float((expected * expected).sum()) == 0:
-        return None
-    k = float((got * expected).sum() / (expected * expected).sum())
-    return k if abs(k - 1) > 1e-3 and close(got, k * expected, atol=1e-6) else None
-
-
-def expect_float(got: Any, case: str, hint: str) -> float:
-    if isinstance(got, Tensor):
-        raise CheckFailed(f"case '{case}': expected a Python float, got a tensor. Hint: {hint}")
-    expect(isinstance(got, numbers.Real) and not isinstance(got, bool), case,
-           f"expected a Python float, got {type(got).__name__}. Hint: {hint}")
-    return float(got)
 
 
 # --------------------------------------------------------------------------- tensors

@@ -23,7 +23,7 @@ from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from dlpractice.checks.core import CheckFailed, expect, expect_close, expect_equal, exercise
-from dlpractice.checks.lab01 import answer, close, expect_float, expect_tensor, isolated
+from dlpractice.checks.tensors import answer, close, expect_float, expect_tensor, isolated
 
 __all__ = ["table_dataset", "train_epoch", "momentum_step", "cosine_lr", "derivative", "layer_gradient_norms",
            "checkpoint"]

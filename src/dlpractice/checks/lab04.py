@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_equal
-from dlpractice.checks.lab01 import answer, close, expect_tensor, isolated
+from dlpractice.checks.tensors import answer, close, expect_tensor, isolated
 
 __all__ = ["dropout", "batch_norm_train", "l2_penalty", "random_shift", "early_stopping"]
 

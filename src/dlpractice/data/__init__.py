@@ -8,12 +8,14 @@ from dlpractice.data.mnist1d import MNIST1D, mnist1d
 from dlpractice.data.mnist_sample import mnist_sample
 from dlpractice.data.root import data_root, downloads_allowed, offline
 from dlpractice.data.splits import split_indices
+from dlpractice.data.standardized_split import Split, make_split
 from dlpractice.data.synthetic import blobs, noisy_sinusoid, spirals, two_moons
 from dlpractice.data.tables import TABLES, Table, load_table
 from dlpractice.data.vision import VISION_DATASETS, as_tensors, cifar10, fashion_mnist, load_vision, mnist
 
 __all__ = [
     "MNIST1D",
+    "Split",
     "TABLES",
     "VISION_DATASETS",
     "Table",
@@ -25,6 +27,7 @@ __all__ = [
     "fashion_mnist",
     "load_table",
     "load_vision",
+    "make_split",
     "mnist",
     "mnist1d",
     "mnist_sample",

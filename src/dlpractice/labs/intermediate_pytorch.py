@@ -22,11 +22,10 @@ from dlpractice import plots, training_plots
 from dlpractice.activations import ACTIVATIONS
 from dlpractice.checkpointing import load_checkpoint, save_checkpoint
 from dlpractice.config import check_positive
-from dlpractice.data import load_table
+from dlpractice.data import Split, load_table, make_split
 from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
 from dlpractice.gradient_flow import deep_mlp, gradient_norms
 from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.labs.pytorch_basics import Split, make_split
 from dlpractice.loop import predict, torch_threads
 from dlpractice.minibatch import ArrayDataset, Curves, evaluate, seeded_loader, train
 from dlpractice.models import MLP

@@ -18,13 +18,10 @@ from torch import Tensor, nn
 
 from dlpractice import backprop, plots
 from dlpractice.config import check_positive
-from dlpractice.data import load_table, noisy_sinusoid, spirals, split_indices, two_moons
+from dlpractice.data import Split, load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.lab import Lab, LabResult, Target
 from dlpractice.loop import History, predict, torch_threads, train
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
-
-FRACTIONS = (0.7, 0.15, 0.15)  # train, validation, test
-
 
 @dataclass
 class PytorchBasicsConfig:
@@ -64,30 +61,6 @@ class PytorchBasicsConfig:
     @classmethod
     def quick(cls) -> PytorchBasicsConfig:
         return cls(epochs=150, hidden=32, tabular_epochs=100)
-
-
-@dataclass
-class Split:
-    """Train/validation/test tensors, inputs standardised with the training part's mean and std."""
-
-    parts: dict[str, tuple[Tensor, Tensor]]  # "train" | "val" | "test" -> (x, y)
-    index: dict[str, np.ndarray]
-    mean: Tensor
-    std: Tensor
-
-    def scale(self, x: np.ndarray) -> Tensor:
-        return (torch.from_numpy(np.asarray(x, dtype=np.float32)) - self.mean) / self.std
-
-
-def make_split(x: np.ndarray, y: np.ndarray, seed: int, classification: bool) -> Split:
-    train_i, val_i, test_i = split_indices(len(x), FRACTIONS, seed=seed, stratify=y if classification else None)
-    index = {"train": train_i, "val": val_i, "test": test_i}
-    xt = torch.from_numpy(np.asarray(x, dtype=np.float32))
-    yt = torch.from_numpy(y)
-    mean, std = xt[train_i].mean(dim=0), xt[train_i].std(dim=0)
-    std = torch.where(std > 0, std, torch.ones_like(std))  # a constant column stays as it is
-    parts = {name: ((xt[i] - mean) / std, yt[i]) for name, i in index.items()}
-    return Split(parts, index, mean, std)
 
 
 def fit(split: Split, out_features: int, loss_fn: nn.Module, config: PytorchBasicsConfig, writer, tag: str,
