@@ -15,6 +15,7 @@ from rich.table import Table
 from dlpractice import config as configs
 from dlpractice import registry
 from dlpractice.errors import UserError
+from dlpractice.report import format_value
 from dlpractice.runner import RunOptions, RunOutcome, make_config, run_lab
 from dlpractice.runs import is_main_process
 
@@ -110,7 +111,7 @@ def print_outcome(outcome: RunOutcome) -> None:
     for target in outcome.lab.targets:
         value = outcome.metrics.get(target.metric)
         mark = "[green]met[/green]" if outcome.met[target.metric] else "[red]not met[/red]"
-        console.print(f"  {target.metric} = {value:.4g}  (target {target}: {mark})")
+        console.print(f"  {target.metric} = {format_value(value)}  (target {target}: {mark})")
     console.print(f"  wall time {outcome.wall_s:.1f} s; run folder: {outcome.run_dir}")
 
 
@@ -123,7 +124,7 @@ def print_summary(outcomes: list[RunOutcome]) -> None:
         for target in lab.targets:
             value = outcome.metrics.get(target.metric)
             table.add_row(
-                f"{lab.id} {lab.name}", target.metric, f"{value:.4g}", str(target),
+                f"{lab.id} {lab.name}", target.metric, format_value(value), str(target),
                 "yes" if outcome.met[target.metric] else "NO",
                 f"{outcome.wall_s:.1f} s", f"{lab.cpu_budget_s:g} s",
             )

@@ -14,6 +14,7 @@ LABS: dict[str, str] = {
     "01": "dlpractice.labs.pytorch_basics",
     "02": "dlpractice.labs.intermediate_pytorch",
     "04": "dlpractice.labs.regularization",
+    "05": "dlpractice.labs.cnn_rna",
 }
 
 
