@@ -13,6 +13,7 @@ LABS: dict[str, str] = {
     "00": "dlpractice.labs.ml_refresher",
     "01": "dlpractice.labs.pytorch_basics",
     "02": "dlpractice.labs.intermediate_pytorch",
+    "03": "dlpractice.labs.cnn",
     "04": "dlpractice.labs.regularization",
     "05": "dlpractice.labs.cnn_rna",
 }
