@@ -12,9 +12,9 @@ import lightning.pytorch as pl
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from torch.utils.data import Dataset
 from torchmetrics.classification import MulticlassAccuracy
 
+from dlpractice.augmentation import AugmentedImages
 from dlpractice.engine import ArrayDataModule
 
 
@@ -54,20 +54,6 @@ class ImageClassifier(pl.LightningModule):
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": schedule, "interval": "step"}}
 
 
-class Transformed(Dataset):
-    """A dataset of (image, label) whose images go through `transform` each time they are read (augmentation)."""
-
-    def __init__(self, dataset: Dataset, transform: Callable[[Tensor], Tensor]) -> None:
-        self.dataset, self.transform = dataset, transform
-
-    def __len__(self) -> int:
-        return len(self.dataset)  # type: ignore[arg-type]
-
-    def __getitem__(self, index: int) -> tuple[Tensor, Tensor]:
-        image, label = self.dataset[index]
-        return self.transform(image), label
-
-
 class ImageDataModule(ArrayDataModule):
     """In-memory image tensors; `train_transform` (torchvision.transforms.v2) is applied to training images only,
     afresh for each image each epoch, so the network rarely sees the same picture twice."""
@@ -76,7 +62,7 @@ class ImageDataModule(ArrayDataModule):
                  batch_size: int = 128, seed: int = 0, train_transform: Callable[[Tensor], Tensor] | None = None) -> None:
         super().__init__(train, val, test, batch_size, seed)
         if train_transform is not None:
-            self.train = Transformed(self.train, train_transform)
+            self.train = AugmentedImages(*self.train.tensors, transform=train_transform)
 
 
 @torch.no_grad()
