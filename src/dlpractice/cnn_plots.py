@@ -14,6 +14,8 @@ from matplotlib.figure import Figure
 from torch import Tensor, nn
 
 from dlpractice.conv_by_hand import EDGE_KERNELS, apply_kernel, edge_magnitude
+from dlpractice.explain.feature_maps import feature_maps as explain_feature_maps
+from dlpractice.explain.filters import first_layer_filters
 
 
 def show_image(ax, image: Tensor, title: str = "", cmap: str = "gray", symmetric: bool = False) -> None:
@@ -44,13 +46,9 @@ def kernels_on_image(image: Tensor) -> Figure:
     return fig
 
 
-def first_conv(model: nn.Module) -> nn.Conv2d:
-    return next(m for m in model.modules() if isinstance(m, nn.Conv2d))
-
-
 def filters(model: nn.Module, limit: int = 32) -> Figure:
     """The kernels of the model's first convolution, one panel per output channel (colour for 3 input channels)."""
-    weight = first_conv(model).weight.detach().cpu()[:limit]
+    weight = first_layer_filters(model)[:limit]
     cols = min(len(weight), 8)
     rows = -(-len(weight) // cols)
     fig, axes = plt.subplots(rows, cols, figsize=(1.3 * cols, 1.4 * rows), squeeze=False)
@@ -66,17 +64,7 @@ def filters(model: nn.Module, limit: int = 32) -> Figure:
 def conv_outputs(model: nn.Module, images: Tensor, layers: int = 2) -> list[Tensor]:
     """The outputs of the model's first `layers` Conv2d modules on `images`, in evaluation mode."""
     convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)][:layers]
-    found: list[Tensor] = []
-    hooks = [conv.register_forward_hook(lambda m, i, out: found.append(out.detach().cpu())) for conv in convs]
-    was_training = model.training
-    try:
-        with torch.no_grad():
-            model.eval()(images.to(next(model.parameters()).device))
-    finally:
-        model.train(was_training)
-        for hook in hooks:
-            hook.remove()
-    return found
+    return [explain_feature_maps(model, images, conv) for conv in convs]
 
 
 def feature_maps(model: nn.Module, images: Tensor, labels: Sequence[str], maps: int = 6) -> Figure:

@@ -16,6 +16,7 @@ LABS: dict[str, str] = {
     "03": "dlpractice.labs.cnn",
     "04": "dlpractice.labs.regularization",
     "05": "dlpractice.labs.cnn_rna",
+    "06": "dlpractice.labs.cnn_visualization",
 }
 
 

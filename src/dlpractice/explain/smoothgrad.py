@@ -1,0 +1,24 @@
+"""SmoothGrad (Smilkov et al., 2017): the average saliency of noisy copies of the image, which hides gradient noise."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from dlpractice.explain.saliency import saliency
+from dlpractice.explain.scores import evaluating, predicted_classes
+
+
+def smoothgrad(model: nn.Module, images: Tensor, target: int | Tensor | None = None, samples: int = 25,
+               noise: float = 0.15, seed: int = 0, absolute: bool = True) -> Tensor:
+    """Mean of `saliency` over `samples` copies with Gaussian noise of std `noise` × (max − min) of each image."""
+    if target is None:  # the class predicted for the clean image, not for each noisy copy
+        target = predicted_classes(model, images)
+    span = images.amax(dim=(1, 2, 3), keepdim=True) - images.amin(dim=(1, 2, 3), keepdim=True)
+    generator = torch.Generator().manual_seed(seed)
+    total = torch.zeros_like(images)
+    with evaluating(model):
+        for _ in range(samples):
+            noisy = images + noise * span * torch.randn(images.shape, generator=generator)
+            total += saliency(model, noisy, target, absolute)
+    return total / samples
