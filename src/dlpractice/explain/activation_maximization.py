@@ -20,7 +20,7 @@ def total_variation(images: Tensor) -> Tensor:
 
 def activation_maximization(model: nn.Module, shape: tuple[int, int, int], classes: list[int] | None = None,
                             layer: nn.Module | None = None, channels: list[int] | None = None, steps: int = 200,
-                            lr: float = 0.05, l2: float = 0.05, tv: float = 2.0, jitter: int = 2,
+                            lr: float = 0.05, l2: float = 1.0, tv: float = 10.0, jitter: int = 2,
                             bounds: tuple[float, float] | None = None, seed: int = 0) -> Tensor:
     """One image (C, H, W) = `shape` per class in `classes` (their logits), or per channel in `channels` of `layer`
     (its mean activation); returns (len, C, H, W). `bounds` clamps pixels to the range real images take."""

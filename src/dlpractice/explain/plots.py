@@ -63,14 +63,14 @@ def activation_maximization(images: Tensor, classes: Sequence[str], probabilitie
     """One optimised input per class, titled with the probability the CNN gives that class."""
     cols = min(len(images), 5)
     rows = -(-len(images) // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(1.8 * cols, 2.0 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(2.0 * cols, 2.2 * rows), squeeze=False, layout="constrained")
     for ax in axes.ravel():
         ax.set_axis_off()
     for ax, image, name, p in zip(axes.ravel(), images, classes, probabilities):
         ax.imshow(as_picture(image), cmap="gray", vmin=0, vmax=1)
         ax.set_title(f"class {name}: p = {float(p):.2f}", fontsize="small")
-    fig.suptitle("Activation maximisation: inputs optimised to excite each class (L2 + total variation + jitter)")
-    fig.tight_layout()
+    fig.suptitle("Activation maximisation: inputs optimised to excite each class\n"
+                 "(penalties on size and roughness, random shifts; p: the CNN's probability for that class)")
     return fig
 
 

@@ -12,18 +12,16 @@ from torch import Tensor, nn
 
 
 def randomized_copy(model: nn.Module, seed: int = 0) -> nn.Module:
-    """A copy of the model with every layer re-initialised (batch norm's running statistics reset too); the
-    original is left untouched."""
-    clone = copy.deepcopy(model)
-    state = torch.random.get_rng_state()
-    torch.manual_seed(seed)
-    try:
+    """A copy of the model with every layer re-initialised (batch norm's running statistics reset too), on the
+    model's device; the original is left untouched."""
+    device = next(model.parameters(), torch.empty(0)).device
+    clone = copy.deepcopy(model).cpu()  # initialised on the CPU: the same copy for a seed on any device
+    with torch.random.fork_rng(devices=[]):  # re-initialising does not move the caller's random numbers
+        torch.manual_seed(seed)
         for module in clone.modules():
             if hasattr(module, "reset_parameters"):  # the model itself too: a bare nn.Linear probe is a model
                 module.reset_parameters()
-    finally:
-        torch.random.set_rng_state(state)  # re-initialising does not move the caller's random numbers
-    return clone
+    return clone.to(device)
 
 
 def rank_correlation(a: Tensor, b: Tensor, mask: Tensor | None = None) -> Tensor:

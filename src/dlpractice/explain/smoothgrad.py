@@ -14,6 +14,7 @@ def smoothgrad(model: nn.Module, images: Tensor, target: int | Tensor | None = N
     """Mean of `saliency` over `samples` copies with Gaussian noise of std `noise` × (max − min) of each image."""
     if target is None:  # the class predicted for the clean image, not for each noisy copy
         target = predicted_classes(model, images)
+    images = images.cpu()  # the noise comes from a seeded CPU generator; saliency moves each batch to the model
     span = images.amax(dim=(1, 2, 3), keepdim=True) - images.amin(dim=(1, 2, 3), keepdim=True)
     generator = torch.Generator().manual_seed(seed)
     total = torch.zeros_like(images)
