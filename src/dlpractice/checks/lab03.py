@@ -21,7 +21,7 @@ from torch import Tensor, nn
 
 from dlpractice.checks import tensors
 from dlpractice.checks.core import CheckFailed, attempt, exercise, expect, expect_close, expect_equal
-from dlpractice.checks.tensors import isolated
+from dlpractice.checks.tensors import isolated, randomize_batch_norms
 
 __all__ = ["conv_output_size", "conv_parameter_count", "conv2d", "max_pool2d", "edge_magnitude", "receptive_field",
            "lenet5", "residual_block", "channel_stats"]
@@ -294,16 +294,6 @@ def lenet5(cls: type) -> None:
                 raise CheckFailed(f"case '{case}': {why}")
     raise CheckFailed(f"case '{case}': the outputs differ from conv → ReLU → max pool (×2) → flatten → Linear → ReLU → "
                       "Linear → ReLU → Linear with your layers' weights. Hint: use the layers in that order.")
-
-
-def randomize_batch_norms(model: nn.Module) -> None:
-    """Give every BatchNorm2d non-trivial statistics and affine parameters, so a forgotten one shows."""
-    for bn in (m for m in model.modules() if isinstance(m, nn.BatchNorm2d)):
-        with torch.no_grad():
-            bn.running_mean.normal_(0, 0.5)
-            bn.running_var.uniform_(0.5, 2.0)
-            bn.weight.uniform_(0.5, 1.5)
-            bn.bias.normal_(0, 0.5)
 
 
 @exercise("residual_block")

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import numpy as np
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from dlpractice.checks.core import CheckFailed, attempt, expect
 
@@ -66,3 +66,13 @@ def expect_float(got: Any, case: str, hint: str) -> float:
     expect(isinstance(got, numbers.Real) and not isinstance(got, bool), case,
            f"expected a Python float, got {type(got).__name__}. Hint: {hint}")
     return float(got)
+
+
+def randomize_batch_norms(model: nn.Module) -> None:
+    """Give every BatchNorm2d non-trivial statistics and affine parameters, so a forgotten one shows."""
+    for bn in (m for m in model.modules() if isinstance(m, nn.BatchNorm2d)):
+        with torch.no_grad():
+            bn.running_mean.normal_(0, 0.5)
+            bn.running_var.uniform_(0.5, 2.0)
+            bn.weight.uniform_(0.5, 1.5)
+            bn.bias.normal_(0, 0.5)

@@ -13,7 +13,8 @@ from torch import Tensor, nn
 
 def randomized_copy(model: nn.Module, seed: int = 0) -> nn.Module:
     """A copy of the model with every layer re-initialised (batch norm's running statistics reset too), on the
-    model's device; the original is left untouched."""
+    model's device; the original is left untouched. An untrained model built right after `torch.manual_seed(seed)`
+    would come back identical: pick a seed other than the one the model was built with."""
     device = next(model.parameters(), torch.empty(0)).device
     clone = copy.deepcopy(model).cpu()  # initialised on the CPU: the same copy for a seed on any device
     with torch.random.fork_rng(devices=[]):  # re-initialising does not move the caller's random numbers

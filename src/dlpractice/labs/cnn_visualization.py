@@ -218,7 +218,8 @@ def run_all(config: VisualizationConfig, ctx) -> LabResult:
     timings["activation maximisation"] = time.perf_counter() - t
     dream_scores = predict_logits(model, dreams).softmax(dim=1).diagonal()
     t = time.perf_counter()
-    shown = torch.arange(min(config.projection_images, len(y_test)))
+    # a seeded random subset: the test part is sorted by class, so its first images would all be 0s and 1s
+    shown = torch.randperm(len(y_test), generator=torch.Generator().manual_seed(config.seed))[:config.projection_images]
     features = explain.penultimate_features(model, x_test[shown])
     layouts = {method: explain.project(features, method, seed=config.seed) for method in ("pca", "tsne")}
     timings["projections (PCA, t-SNE)"] = time.perf_counter() - t
