@@ -244,3 +244,16 @@ def test_ddp_on_two_cpu_processes_writes_one_run_folder(tmp_path: Path) -> None:
     assert training_metrics(run_dir)["epochs"] == QUICK_EPOCHS
     assert (run_dir / "checkpoints" / "last.ckpt").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["runs"]  # no stray lightning_logs or the like
+
+
+def test_deterministic_mode_is_switched_back_after_training() -> None:
+    """Lightning's deterministic=True is process-wide; `fit` restores what was set before (a notebook goes on after)."""
+    import torch
+
+    from dlpractice.engine.fit import restored_determinism
+
+    assert not torch.are_deterministic_algorithms_enabled()
+    with restored_determinism():
+        torch.use_deterministic_algorithms(True)
+        torch.backends.cudnn.benchmark = True
+    assert not torch.are_deterministic_algorithms_enabled() and not torch.backends.cudnn.benchmark

@@ -55,6 +55,7 @@ def test_quick_run_writes_every_figure_and_the_sanity_table(quick_run):
     for name in ("saliency", "SmoothGrad", "integrated gradients", "Grad-CAM", "occlusion"):
         assert f"| {name} |" in report
     assert {p.name for p in (quick_run.run_dir / "checkpoints").iterdir()} == {"best.ckpt", "last.ckpt"}
+    assert not torch.are_deterministic_algorithms_enabled()  # training with deterministic=True switched it back
 
 
 def test_explanations_beat_random_order_and_change_with_random_weights(quick_run):
@@ -70,6 +71,13 @@ def test_explanations_beat_random_order_and_change_with_random_weights(quick_run
         assert m[f"randomization_rank_correlation_strokes_{name}"] < 0.6, name
     assert m["ig_completeness_gap_max"] < 0.05
     assert m["actmax_mean_probability"] > 0.9  # each optimised image is classified as the class it was made for
+
+
+def test_the_same_seed_gives_the_same_explanations_and_numbers(quick_run, tmp_path):
+    again = dlpractice.run("06", quick=True, out=tmp_path)
+    timings = {"train_or_load_time_s", "wall_time_s"}
+    assert {k: v for k, v in again.metrics.items() if k not in timings} == \
+        {k: v for k, v in quick_run.metrics.items() if k not in timings}
 
 
 def test_registered_as_lab_06_with_its_targets_and_budget():

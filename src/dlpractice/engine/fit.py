@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import lightning.pytorch as pl
 import torch
@@ -35,7 +36,7 @@ def fit(
     pl.seed_everything(seed, workers=True, verbose=False)
     # On resume the checkpoint folder is not empty by design; Lightning would warn that it is.
     resuming = ("Checkpoint directory .* exists and is not empty.*",) if ctx.resume_from else ()
-    with quiet_lightning(resuming):
+    with quiet_lightning(resuming), restored_determinism():  # the Trainer switches deterministic mode on when built
         trainer = pl.Trainer(
             max_epochs=cfg.max_epochs,
             deterministic=cfg.deterministic,
@@ -51,6 +52,19 @@ def fit(
         # weights_only=True: unpickle nothing but tensors and plain values, never arbitrary code.
         trainer.fit(module, datamodule=datamodule, ckpt_path=ctx.resume_from, weights_only=True)
     return trainer
+
+
+@contextmanager
+def restored_determinism() -> Iterator[None]:
+    """Lightning's `deterministic=True` switches PyTorch's deterministic mode on for the whole process; switch it back
+    afterwards, so that code run after training (in a notebook kernel, say) is not slowed down or refused by it."""
+    enabled, warn_only = torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled()
+    cudnn = torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn
 
 
 def tensorboard_logger(ctx: RunContext) -> TensorBoardLogger:

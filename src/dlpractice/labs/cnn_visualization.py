@@ -133,7 +133,6 @@ def trained_model(config: VisualizationConfig, ctx) -> tuple[nn.Module, ImageDat
     module = ImageClassifier(model, data.num_classes, config.lr, channels_last=False)
     datamodule = ImageDataModule(data.train, data.val, data.test, config.batch_size, config.seed, data.augmentation)
     fit(module, datamodule, ctx, config, seed=config.seed)
-    torch.use_deterministic_algorithms(False)  # the engine's deterministic switch is global; explanations do not need it
     return module.model.cpu().eval(), data
 
 
