@@ -7,11 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from dlpractice.checks import lab01 as check
-from dlpractice.checks.core import CheckFailed
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("exercise: write your answer here")
+from exercise_checks import fails, stub
 
 
 def test_every_exercise_is_named_after_its_check():
@@ -34,21 +30,16 @@ def test_a_stub_class_is_not_attempted():
     assert check.mlp(TwoHiddenMLP) is False
 
 
-def fails(check_fn, answer, match):
-    with pytest.raises(CheckFailed, match=match):
-        check_fn(answer)
-
-
 # ---------------------------------------------------------------- make_grid
 
 def test_make_grid():
     assert check.make_grid(lambda r, c: torch.arange(r * c, dtype=torch.float32).reshape(r, c))
     assert check.make_grid(lambda r, c: torch.tensor([[float(i * c + j) for j in range(c)] for i in range(r)]))
-    fails(check.make_grid, lambda r, c: torch.arange(r * c).reshape(r, c), "int64: pass dtype=torch.float32")
-    fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float64).reshape(r, c), "dtype=torch.float32")
-    fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float32).reshape(c, r).T, "run down the columns")
-    fails(check.make_grid, lambda r, c: torch.arange(1, r * c + 1, dtype=torch.float32).reshape(r, c), "off by one")
-    fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float32), "reshape the numbers")
+    fails(check.make_grid, lambda r, c: torch.arange(r * c).reshape(r, c), match="int64: pass dtype=torch.float32")
+    fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float64).reshape(r, c), match="dtype=torch.float32")
+    fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float32).reshape(c, r).T, match="run down the columns")
+    fails(check.make_grid, lambda r, c: torch.arange(1, r * c + 1, dtype=torch.float32).reshape(r, c), match="off by one")
+    fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float32), match="reshape the numbers")
 
 
 # ---------------------------------------------------------------- seeded_noise
@@ -67,12 +58,12 @@ def test_seeded_noise():
         torch.manual_seed(seed)
         return torch.randn(shape)
 
-    fails(check.seeded_noise, global_seed, "changed PyTorch's global random state")
+    fails(check.seeded_noise, global_seed, match="changed PyTorch's global random state")
     fails(check.seeded_noise, lambda shape, seed: torch.rand(shape, generator=torch.Generator().manual_seed(seed)),
-          "torch.rand draws uniformly")
-    fails(check.seeded_noise, lambda shape, seed: torch.randn(shape, generator=torch.Generator()), "use the seed you are given")
+          match="torch.rand draws uniformly")
+    fails(check.seeded_noise, lambda shape, seed: torch.randn(shape, generator=torch.Generator()), match="use the seed you are given")
     fails(check.seeded_noise, lambda shape, seed: torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64),
-          "float32")
+          match="float32")
 
 
 def test_seeded_noise_leaves_the_notebooks_random_numbers_alone():
@@ -90,9 +81,9 @@ def test_channels_first():
     assert check.channels_first(lambda images: images.permute(0, 3, 1, 2))
     assert check.channels_first(lambda images: torch.movedim(images, -1, 1).contiguous())
     fails(check.channels_first, lambda images: images.reshape(images.shape[0], images.shape[3], images.shape[1], images.shape[2]),
-          "pixels and channels are mixed up")
-    fails(check.channels_first, lambda images: images.transpose(1, 3), "height and width are swapped")
-    fails(check.channels_first, lambda images: images.permute(3, 0, 1, 2), "permute\\(0, 3, 1, 2\\)")
+          match="pixels and channels are mixed up")
+    fails(check.channels_first, lambda images: images.transpose(1, 3), match="height and width are swapped")
+    fails(check.channels_first, lambda images: images.permute(3, 0, 1, 2), match="permute\\(0, 3, 1, 2\\)")
 
 
 # ---------------------------------------------------------------- standardize
@@ -117,12 +108,12 @@ def test_standardize():
         t /= t.std(dim=0, correction=0)
         return t.numpy()
 
-    fails(check.standardize, in_place_on_shared_memory, "shares memory")
+    fails(check.standardize, in_place_on_shared_memory, match="shares memory")
     fails(check.standardize, lambda a: ((torch.from_numpy(a) - torch.from_numpy(a).mean(0)) / torch.from_numpy(a).std(0)).numpy(),
-          "unbiased std")
-    fails(check.standardize, lambda a: torch.from_numpy(reference(a)), "finish with .numpy")
-    fails(check.standardize, lambda a: reference(a.astype(np.float32)), "keep the input's dtype")
-    fails(check.standardize, lambda a: reference(a.T.copy()).T, "standardised each row")
+          match="unbiased std")
+    fails(check.standardize, lambda a: torch.from_numpy(reference(a)), match="finish with .numpy")
+    fails(check.standardize, lambda a: reference(a.astype(np.float32)), match="keep the input's dtype")
+    fails(check.standardize, lambda a: reference(a.T.copy()).T, match="standardised each row")
 
 
 # ---------------------------------------------------------------- grad_of
@@ -141,14 +132,14 @@ def test_grad_of():
         f(x).backward()
         return x.grad
 
-    fails(check.grad_of, on_the_input, "gradients accumulate in .grad")
+    fails(check.grad_of, on_the_input, match="gradients accumulate in .grad")
 
     def forgot_requires_grad(f, x):
         y = f(x)
         y.backward()
         return x.grad
 
-    fails(check.grad_of, forgot_requires_grad, "requires_grad=True")
+    fails(check.grad_of, forgot_requires_grad, match="requires_grad=True")
 
     def returns_value(f, x):
         leaf = x.detach().clone().requires_grad_(True)
@@ -156,7 +147,7 @@ def test_grad_of():
         value.backward()
         return value.detach()
 
-    fails(check.grad_of, returns_value, "you returned f\\(x\\), the value")
+    fails(check.grad_of, returns_value, match="you returned f\\(x\\), the value")
 
     def zeroes_then_uses_input(f, x):  # cleans up, but still changes the caller's x
         x.requires_grad_(True)
@@ -165,7 +156,7 @@ def test_grad_of():
         x.grad = None
         return grad
 
-    fails(check.grad_of, zeroes_then_uses_input, "changed the caller's x")
+    fails(check.grad_of, zeroes_then_uses_input, match="changed the caller's x")
 
 
 def _autograd_grad(f, x):
@@ -209,7 +200,7 @@ def test_gd_step():
                 p -= lr * p.grad
         return loss.item()
 
-    fails(check.gd_step, forgot_zero_grad, "step 1 was right but this step is not.*zero them")
+    fails(check.gd_step, forgot_zero_grad, match="step 1 was right but this step is not.*zero them")
 
     def rebinds(params, loss_fn, lr):
         loss = loss_fn()
@@ -218,7 +209,7 @@ def test_gd_step():
             p = p - lr * p.grad  # noqa: PLW2901 — the mistake under test
         return loss.item()
 
-    fails(check.gd_step, rebinds, "did not move.*only rebinds")
+    fails(check.gd_step, rebinds, match="did not move.*only rebinds")
 
     def uphill(params, loss_fn, lr):
         loss = loss_fn()
@@ -229,7 +220,7 @@ def test_gd_step():
                 p.grad = None
         return loss.item()
 
-    fails(check.gd_step, uphill, "moved uphill")
+    fails(check.gd_step, uphill, match="moved uphill")
 
     def no_no_grad(params, loss_fn, lr):
         loss = loss_fn()
@@ -239,15 +230,15 @@ def test_gd_step():
             p.grad = None
         return loss.item()
 
-    fails(check.gd_step, no_no_grad, "with torch.no_grad")
+    fails(check.gd_step, no_no_grad, match="with torch.no_grad")
 
     def zero_first_without_none_check(params, loss_fn, lr):
         for p in params:
             p.grad.zero_()
         return gd_reference(params, loss_fn, lr)
 
-    fails(check.gd_step, zero_first_without_none_check, "p.grad is None until the first backward")
-    fails(check.gd_step, lambda params, loss_fn, lr: gd_reference(params, loss_fn, lr) and loss_fn(), "expected a Python float")
+    fails(check.gd_step, zero_first_without_none_check, match="p.grad is None until the first backward")
+    fails(check.gd_step, lambda params, loss_fn, lr: gd_reference(params, loss_fn, lr) and loss_fn(), match="expected a Python float")
 
 
 # ---------------------------------------------------------------- manual_backward
@@ -287,23 +278,23 @@ def test_manual_backward():
 
     assert check.manual_backward(alternative)
     fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, mask=lambda z1: torch.ones_like(z1)),
-          "ReLU passes the gradient only where z1 > 0")
-    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, mask=lambda z1: z1 >= 0), "not \\(z1 >= 0\\)")
-    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, scale=lambda y_hat: 2), "you summed the squared errors")
-    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, scale=lambda y_hat: 1 / y_hat.numel()), "derivative of u² is 2u")
+          match="ReLU passes the gradient only where z1 > 0")
+    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, mask=lambda z1: z1 >= 0), match="not \\(z1 >= 0\\)")
+    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, scale=lambda y_hat: 2), match="you summed the squared errors")
+    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, scale=lambda y_hat: 1 / y_hat.numel()), match="derivative of u² is 2u")
     fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, scale=lambda y_hat: 2 / y_hat.shape[0]),
-          "not only the n rows")
-    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, bias_sum=lambda d: d), "sums over the batch")
-    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, b2_reduce=lambda d: d.mean(dim=0)), "times too small")
-    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, transpose_w2=True), "the weight's shape")
-    fails(check.manual_backward, lambda p, x, y: tuple(backward_reference(p, x, y).values()), "expected a dict")
+          match="not only the n rows")
+    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, bias_sum=lambda d: d), match="sums over the batch")
+    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, b2_reduce=lambda d: d.mean(dim=0)), match="times too small")
+    fails(check.manual_backward, lambda p, x, y: backward_variant(p, x, y, transpose_w2=True), match="the weight's shape")
+    fails(check.manual_backward, lambda p, x, y: tuple(backward_reference(p, x, y).values()), match="expected a dict")
 
     def with_autograd(params, x, y):
         leaves = {k: v.clone().requires_grad_(True) for k, v in params.items()}
         F.mse_loss(torch.relu(x @ leaves["w1"] + leaves["b1"]) @ leaves["w2"] + leaves["b2"], y).backward()
         return {k: v.grad for k, v in leaves.items()}
 
-    fails(check.manual_backward, with_autograd, "backpropagation by hand")
+    fails(check.manual_backward, with_autograd, match="backpropagation by hand")
 
 
 # ---------------------------------------------------------------- mlp
@@ -354,13 +345,13 @@ def make_mlp(*, activation=nn.ReLU, final=None, bias=True, plain_list=False, squ
 def test_mlp():
     assert check.mlp(ReferenceMLP)
     assert check.mlp(AlternativeMLP)
-    fails(check.mlp, make_mlp(activation=None), "the model is linear")
-    fails(check.mlp, make_mlp(final=nn.ReLU), "never negative")
-    fails(check.mlp, make_mlp(bias=False), "no bias")
-    fails(check.mlp, make_mlp(plain_list=True), "plain Python list")
-    fails(check.mlp, make_mlp(squeeze=True), "batch of 1.*no squeeze")
-    fails(check.mlp, make_mlp(one_hidden=True), "three Linear layers")
-    fails(check.mlp, make_mlp(activation=nn.Sigmoid), "use ReLU")
+    fails(check.mlp, make_mlp(activation=None), match="the model is linear")
+    fails(check.mlp, make_mlp(final=nn.ReLU), match="never negative")
+    fails(check.mlp, make_mlp(bias=False), match="no bias")
+    fails(check.mlp, make_mlp(plain_list=True), match="plain Python list")
+    fails(check.mlp, make_mlp(squeeze=True), match="batch of 1.*no squeeze")
+    fails(check.mlp, make_mlp(one_hidden=True), match="three Linear layers")
+    fails(check.mlp, make_mlp(activation=nn.Sigmoid), match="use ReLU")
 
 
 # ---------------------------------------------------------------- parameter_formula
@@ -368,12 +359,12 @@ def test_mlp():
 def test_parameter_formula():
     assert check.parameter_formula(lambda sizes: sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:])))
     assert check.parameter_formula(lambda sizes: sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(sizes) - 1)))
-    fails(check.parameter_formula, lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), "weights only")
-    fails(check.parameter_formula, lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes), "input layer has no biases")
-    fails(check.parameter_formula, lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:])), "per \\*output\\*")
-    fails(check.parameter_formula, lambda sizes: float(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))), "a count is a Python int")
+    fails(check.parameter_formula, lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])), match="weights only")
+    fails(check.parameter_formula, lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes), match="input layer has no biases")
+    fails(check.parameter_formula, lambda sizes: sum(a * b + a for a, b in zip(sizes[:-1], sizes[1:])), match="per \\*output\\*")
+    fails(check.parameter_formula, lambda sizes: float(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))), match="a count is a Python int")
     fails(check.parameter_formula, lambda sizes: sum(sizes[i] * sizes[i + 1] + sizes[i + 1] for i in range(len(sizes) - 2)),
-          "sum over consecutive pairs")
+          match="sum over consecutive pairs")
 
 
 # ---------------------------------------------------------------- train_step
@@ -405,7 +396,7 @@ def test_train_step():
         optimizer.step()
         return loss.item()
 
-    fails(check.train_step, forgot_zero_grad, "step 1 was right.*zero_grad")
+    fails(check.train_step, forgot_zero_grad, match="step 1 was right.*zero_grad")
 
     def forgot_step(model, optimizer, loss_fn, x, y):
         optimizer.zero_grad()
@@ -413,7 +404,7 @@ def test_train_step():
         loss.backward()
         return loss.item()
 
-    fails(check.train_step, forgot_step, "call optimizer.step\\(\\) after loss.backward")
+    fails(check.train_step, forgot_step, match="call optimizer.step\\(\\) after loss.backward")
 
     def forgot_backward(model, optimizer, loss_fn, x, y):
         optimizer.zero_grad()
@@ -421,7 +412,7 @@ def test_train_step():
         optimizer.step()
         return loss.item()
 
-    fails(check.train_step, forgot_backward, "call loss.backward\\(\\)")
+    fails(check.train_step, forgot_backward, match="call loss.backward\\(\\)")
 
     def returns_tensor(model, optimizer, loss_fn, x, y):
         optimizer.zero_grad()
@@ -430,14 +421,14 @@ def test_train_step():
         optimizer.step()
         return loss
 
-    fails(check.train_step, returns_tensor, "return loss.item")
+    fails(check.train_step, returns_tensor, match="return loss.item")
 
     def loss_after_step(model, optimizer, loss_fn, x, y):
         step_reference(model, optimizer, loss_fn, x, y)
         with torch.no_grad():
             return loss_fn(model(x), y).item()
 
-    fails(check.train_step, loss_after_step, "computed before optimizer.step")
+    fails(check.train_step, loss_after_step, match="computed before optimizer.step")
 
 
 # ---------------------------------------------------------------- accuracy
@@ -467,34 +458,34 @@ def test_accuracy():
             return ((torch.sigmoid(torch.sigmoid(logits[:, 0])) > 0.5).float() == y.reshape(-1)).float().mean().item()
         return accuracy_reference(logits, y)
 
-    fails(check.accuracy, sigmoid_twice, "sigmoid\\(logit\\) is already a probability")
+    fails(check.accuracy, sigmoid_twice, match="sigmoid\\(logit\\) is already a probability")
 
     def threshold_half(logits, y):
         if logits.shape[1] == 1:
             return ((logits[:, 0] > 0.5).float() == y.reshape(-1)).float().mean().item()
         return accuracy_reference(logits, y)
 
-    fails(check.accuracy, threshold_half, "logits are not probabilities")
+    fails(check.accuracy, threshold_half, match="logits are not probabilities")
 
     def wrong_axis(logits, y):
         if logits.shape[1] == 1:
             return accuracy_reference(logits, y)
         return (logits.argmax(dim=0) == y).float().mean().item()
 
-    fails(check.accuracy, wrong_axis, "argmax over the class axis|argmax over dim 1")
+    fails(check.accuracy, wrong_axis, match="argmax over the class axis|argmax over dim 1")
 
     def broadcasts(logits, y):
         predicted = (logits[:, 0] > 0).float() if logits.shape[1] == 1 else logits.argmax(dim=1)
         return (predicted == y).float().mean().item()
 
-    fails(check.accuracy, broadcasts, "broadcast to an \\(n, n\\) table")
+    fails(check.accuracy, broadcasts, match="broadcast to an \\(n, n\\) table")
 
     def count(logits, y):
         return accuracy_reference(logits, y) * len(y)
 
-    fails(check.accuracy, count, "not their number")
+    fails(check.accuracy, count, match="not their number")
 
     def tensor(logits, y):
         return torch.tensor(accuracy_reference(logits, y))
 
-    fails(check.accuracy, tensor, "return a Python float")
+    fails(check.accuracy, tensor, match="return a Python float")

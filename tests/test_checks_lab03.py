@@ -9,18 +9,9 @@ from torch import nn
 
 from dlpractice import conv_by_hand
 from dlpractice.checks import lab03 as check
-from dlpractice.checks.core import CheckFailed
 from dlpractice.data.image_sets import channel_stats
 from dlpractice.models import LeNet5, ResidualBlock
-
-
-def fails(check_fn, answer, hint):
-    with pytest.raises(CheckFailed, match=hint):
-        check_fn(answer)
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("exercise: write your answer here")
+from exercise_checks import fails, stub
 
 
 @pytest.mark.parametrize("name", check.__all__)
@@ -33,19 +24,19 @@ def test_a_stub_is_not_attempted(name):
 def test_conv_output_size():
     assert check.conv_output_size(conv_by_hand.conv_output_size)
     assert check.conv_output_size(lambda w, k, s, p: math.floor((w + 2 * p - k) / s) + 1)
-    fails(check.conv_output_size, lambda w, k, s, p: (w - k) // s + 1, "on \\*each\\* side")
-    fails(check.conv_output_size, lambda w, k, s, p: (w - k + 2 * p) // s, "off by one")
-    fails(check.conv_output_size, lambda w, k, s, p: math.ceil((w - k + 2 * p) / s) + 1, "round down")
-    fails(check.conv_output_size, lambda w, k, s, p: (w - k + 2 * p) / s + 1, "return an int|expected the int")
+    fails(check.conv_output_size, lambda w, k, s, p: (w - k) // s + 1, match="on \\*each\\* side")
+    fails(check.conv_output_size, lambda w, k, s, p: (w - k + 2 * p) // s, match="off by one")
+    fails(check.conv_output_size, lambda w, k, s, p: math.ceil((w - k + 2 * p) / s) + 1, match="round down")
+    fails(check.conv_output_size, lambda w, k, s, p: (w - k + 2 * p) / s + 1, match="return an int|expected the int")
 
 
 def test_conv_parameter_count():
     assert check.conv_parameter_count(conv_by_hand.conv_parameter_count)
     assert check.conv_parameter_count(lambda i, o, k: sum(p.numel() for p in nn.Conv2d(i, o, k).parameters()))
-    fails(check.conv_parameter_count, lambda i, o, k: o * i * k * k, "weights only")
-    fails(check.conv_parameter_count, lambda i, o, k: o * k * k + o, "per input channel")
-    fails(check.conv_parameter_count, lambda i, o, k: o * i * k * k + i, "per \\*output\\* channel")
-    fails(check.conv_parameter_count, lambda i, o, k: o * i * k + o, "K² weights")
+    fails(check.conv_parameter_count, lambda i, o, k: o * i * k * k, match="weights only")
+    fails(check.conv_parameter_count, lambda i, o, k: o * k * k + o, match="per input channel")
+    fails(check.conv_parameter_count, lambda i, o, k: o * i * k * k + i, match="per \\*output\\* channel")
+    fails(check.conv_parameter_count, lambda i, o, k: o * i * k + o, match="K² weights")
 
 
 def test_receptive_field():
@@ -58,7 +49,7 @@ def test_receptive_field():
         return r
 
     assert check.receptive_field(backwards)
-    fails(check.receptive_field, lambda layers: 1 + sum(k - 1 for k, _ in layers), "strides matter")
+    fails(check.receptive_field, lambda layers: 1 + sum(k - 1 for k, _ in layers), match="strides matter")
 
     def own_stride(layers):
         field, jump = 1, 1
@@ -67,7 +58,7 @@ def test_receptive_field():
             field += (k - 1) * jump
         return field
 
-    fails(check.receptive_field, own_stride, "not including its own")
+    fails(check.receptive_field, own_stride, match="not including its own")
 
 
 # ---------------------------------------------------------------- convolution and pooling by hand
@@ -85,24 +76,24 @@ def conv_unfold(x, weight, bias, stride, padding):
 def test_conv2d():
     assert check.conv2d(conv_by_hand.conv2d_by_hand)
     assert check.conv2d(conv_unfold)
-    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w.flip(dims=(2, 3)), b, s, p), "flipped the kernel")
-    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, b, s, 0), "padding is missing")
-    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, b, 1, p), "stride is ignored")
+    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w.flip(dims=(2, 3)), b, s, p), match="flipped the kernel")
+    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, b, s, 0), match="padding is missing")
+    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, b, 1, p), match="stride is ignored")
 
     def stride_wrong(x, w, b, s, p):  # right output size, but window (i, j) instead of (i·S, j·S)
         full = conv_by_hand.conv2d_by_hand(x, w, b, 1, p)
         return full[..., :(x.shape[2] + 2 * p - w.shape[2]) // s + 1, :(x.shape[3] + 2 * p - w.shape[3]) // s + 1]
 
-    fails(check.conv2d, stride_wrong, "stride is applied wrong")
+    fails(check.conv2d, stride_wrong, match="stride is applied wrong")
 
     def channels_not_summed(x, w, b, s, p):  # one result per (output, input) channel pair
         per_channel = torch.stack([conv_by_hand.conv2d_by_hand(x[:, i:i + 1], w[:, i:i + 1], None, s, p)
                                    for i in range(x.shape[1])], dim=2)
         return per_channel if b is None else per_channel + b.view(1, -1, 1, 1, 1)
 
-    fails(check.conv2d, channels_not_summed, "input channels are not summed")
-    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w / x.shape[1], b, s, p), "averaged over")
-    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, None, s, p), "bias is missing")
+    fails(check.conv2d, channels_not_summed, match="input channels are not summed")
+    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w / x.shape[1], b, s, p), match="averaged over")
+    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, None, s, p), match="bias is missing")
 
 
 def test_max_pool2d():
@@ -114,11 +105,11 @@ def test_max_pool2d():
         return patches.flatten(-2).max(dim=-1).values
 
     assert check.max_pool2d(with_unfold)
-    fails(check.max_pool2d, lambda x, k, s=None: F.avg_pool2d(x, k, s or k), "average pooling")
-    fails(check.max_pool2d, lambda x, k, s=None: F.max_pool2d(x, k, 1), "stride is ignored")
-    fails(check.max_pool2d, lambda x, k, s=None: F.max_pool2d(x, s or k, s or k), "window is `kernel_size` wide")
-    fails(check.max_pool2d, lambda x, k, s=None: conv_by_hand.max_pool2d_by_hand(x, k, s).clamp(min=0), "never goes below 0")
-    fails(check.max_pool2d, lambda x, k, s: F.max_pool2d(x, k, s), "raised TypeError")
+    fails(check.max_pool2d, lambda x, k, s=None: F.avg_pool2d(x, k, s or k), match="average pooling")
+    fails(check.max_pool2d, lambda x, k, s=None: F.max_pool2d(x, k, 1), match="stride is ignored")
+    fails(check.max_pool2d, lambda x, k, s=None: F.max_pool2d(x, s or k, s or k), match="window is `kernel_size` wide")
+    fails(check.max_pool2d, lambda x, k, s=None: conv_by_hand.max_pool2d_by_hand(x, k, s).clamp(min=0), match="never goes below 0")
+    fails(check.max_pool2d, lambda x, k, s: F.max_pool2d(x, k, s), match="raised TypeError")
 
 
 def test_edge_magnitude():
@@ -129,14 +120,14 @@ def test_edge_magnitude():
         return torch.linalg.vector_norm(F.conv2d(image[None, None], kernels, padding=1)[0], dim=0)
 
     assert check.edge_magnitude(flipped_two_channels)
-    fails(check.edge_magnitude, lambda im: conv_by_hand.apply_kernel(im, conv_by_hand.SOBEL_X).abs(), "only the horizontal")
+    fails(check.edge_magnitude, lambda im: conv_by_hand.apply_kernel(im, conv_by_hand.SOBEL_X).abs(), match="only the horizontal")
     fails(check.edge_magnitude, lambda im: conv_by_hand.apply_kernel(im, conv_by_hand.SOBEL_X).abs()
-          + conv_by_hand.apply_kernel(im, conv_by_hand.SOBEL_Y).abs(), "approximation")
-    fails(check.edge_magnitude, lambda im: conv_by_hand.edge_magnitude(im) ** 2, "square root")
-    fails(check.edge_magnitude, lambda im: conv_by_hand.edge_magnitude(im)[1:-1, 1:-1], "padding=1")
+          + conv_by_hand.apply_kernel(im, conv_by_hand.SOBEL_Y).abs(), match="approximation")
+    fails(check.edge_magnitude, lambda im: conv_by_hand.edge_magnitude(im) ** 2, match="square root")
+    fails(check.edge_magnitude, lambda im: conv_by_hand.edge_magnitude(im)[1:-1, 1:-1], match="padding=1")
     prewitt = torch.tensor([[-1.0, 0.0, 1.0]] * 3)
     fails(check.edge_magnitude, lambda im: torch.sqrt(conv_by_hand.apply_kernel(im, prewitt) ** 2
-                                                      + conv_by_hand.apply_kernel(im, prewitt.T) ** 2), "Prewitt")
+                                                      + conv_by_hand.apply_kernel(im, prewitt.T) ** 2), match="Prewitt")
 
 
 # ---------------------------------------------------------------- architectures
@@ -171,13 +162,13 @@ def lenet_variant(*, act=nn.ReLU, pool=nn.MaxPool2d, padding=2, flat=400, final=
 def test_lenet5():
     assert check.lenet5(LeNet5)
     assert check.lenet5(LeNetFunctional)
-    fails(check.lenet5, lenet_variant(act=nn.Identity), "no non-linearity")
-    fails(check.lenet5, lenet_variant(act=nn.Tanh), "original's tanh")
-    fails(check.lenet5, lenet_variant(pool=nn.AvgPool2d), "average pooling")
-    fails(check.lenet5, lenet_variant(padding=0, flat=256), "needs padding=2")
-    fails(check.lenet5, lenet_variant(padding=0), "raised RuntimeError")
-    fails(check.lenet5, lenet_variant(final=nn.Softmax(dim=1)), "probabilities")
-    fails(check.lenet5, lenet_variant(squeeze=True), "batch of 1.*no squeeze")
+    fails(check.lenet5, lenet_variant(act=nn.Identity), match="no non-linearity")
+    fails(check.lenet5, lenet_variant(act=nn.Tanh), match="original's tanh")
+    fails(check.lenet5, lenet_variant(pool=nn.AvgPool2d), match="average pooling")
+    fails(check.lenet5, lenet_variant(padding=0, flat=256), match="needs padding=2")
+    fails(check.lenet5, lenet_variant(padding=0), match="raised RuntimeError")
+    fails(check.lenet5, lenet_variant(final=nn.Softmax(dim=1)), match="probabilities")
+    fails(check.lenet5, lenet_variant(squeeze=True), match="batch of 1.*no squeeze")
 
 
 class BlockSequential(nn.Module):  # another correct answer: the residual path as one nn.Sequential, conv biases kept
@@ -214,17 +205,17 @@ def block_variant(*, skip=True, relu_before_add=False, final_relu=True, inner_re
 def test_residual_block():
     assert check.residual_block(ResidualBlock)
     assert check.residual_block(BlockSequential)
-    fails(check.residual_block, block_variant(skip=False), "skip connection is missing")
-    fails(check.residual_block, block_variant(relu_before_add=True), "\\*after\\* the addition")
-    fails(check.residual_block, block_variant(final_relu=False), "apply ReLU after adding")
-    fails(check.residual_block, block_variant(inner_relu=False), "ReLU between the two convolutions")
-    fails(check.residual_block, block_variant(padding=0), "raised RuntimeError|keeps the shape")
+    fails(check.residual_block, block_variant(skip=False), match="skip connection is missing")
+    fails(check.residual_block, block_variant(relu_before_add=True), match="\\*after\\* the addition")
+    fails(check.residual_block, block_variant(final_relu=False), match="apply ReLU after adding")
+    fails(check.residual_block, block_variant(inner_relu=False), match="ReLU between the two convolutions")
+    fails(check.residual_block, block_variant(padding=0), match="raised RuntimeError|keeps the shape")
 
 
 def test_channel_stats():
     assert check.channel_stats(channel_stats)
     assert check.channel_stats(lambda im: (im.transpose(0, 1).flatten(1).mean(dim=1).tolist(),
                                            im.transpose(0, 1).flatten(1).std(dim=1, correction=0).tolist()))
-    fails(check.channel_stats, lambda im: (im.mean(), im.std()), "one per channel")
-    fails(check.channel_stats, lambda im: (im.mean(dim=(0, 2, 3)), im.std(dim=(2, 3)).mean(dim=0)), "each image's own std")
-    fails(check.channel_stats, lambda im: (im.mean(dim=(0, 1, 2)), im.std(dim=(0, 1, 2))), "one per channel|values differ")
+    fails(check.channel_stats, lambda im: (im.mean(), im.std()), match="one per channel")
+    fails(check.channel_stats, lambda im: (im.mean(dim=(0, 2, 3)), im.std(dim=(2, 3)).mean(dim=0)), match="each image's own std")
+    fails(check.channel_stats, lambda im: (im.mean(dim=(0, 1, 2)), im.std(dim=(0, 1, 2))), match="one per channel|values differ")

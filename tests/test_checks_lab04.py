@@ -12,16 +12,7 @@ from torchvision.transforms import v2
 from dlpractice import regularizers
 from dlpractice.augmentation import random_shift
 from dlpractice.checks import lab04 as check
-from dlpractice.checks.core import CheckFailed
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("exercise: write your answer here")
-
-
-def fails(check_fn, answer, match):
-    with pytest.raises(CheckFailed, match=match):
-        check_fn(answer)
+from exercise_checks import fails, stub
 
 
 def test_every_exercise_is_named_after_its_check():
@@ -68,21 +59,21 @@ def test_dropout():
     def mask(x, p):
         return (torch.rand_like(x) >= p).float()
 
-    fails(check.dropout, lambda x, p, training: x * mask(x, p) if training else x, "kept entries are unchanged")
-    fails(check.dropout, lambda x, p, training: x * mask(x, p) / (1 - p), "dropped entries in evaluation mode")
-    fails(check.dropout, lambda x, p, training: x * mask(x, p) / p if training else x, "divided by p")
-    fails(check.dropout, lambda x, p, training: x * mask(x, p) * p if training else x, "multiplied by p")
+    fails(check.dropout, lambda x, p, training: x * mask(x, p) if training else x, match="kept entries are unchanged")
+    fails(check.dropout, lambda x, p, training: x * mask(x, p) / (1 - p), match="dropped entries in evaluation mode")
+    fails(check.dropout, lambda x, p, training: x * mask(x, p) / p if training else x, match="divided by p")
+    fails(check.dropout, lambda x, p, training: x * mask(x, p) * p if training else x, match="multiplied by p")
     fails(check.dropout, lambda x, p, training: x * (torch.rand_like(x) < p) / (1 - p) if training else x,
-          "probability of dropping an entry, not of keeping")
+          match="probability of dropping an entry, not of keeping")
     fails(check.dropout, lambda x, p, training: x * mask(x, p) / (1 - p) if training else x * (1 - p),
-          "return x unchanged")
+          match="return x unchanged")
 
     def whole_rows(x, p, training):
         if not training:
             return x
         return x * (torch.rand(x.shape[0], *[1] * (x.dim() - 1)) >= p) / (1 - p)
 
-    fails(check.dropout, whole_rows, "whole rows")
+    fails(check.dropout, whole_rows, match="whole rows")
 
     def in_place(x, p, training):
         if training:
@@ -90,14 +81,14 @@ def test_dropout():
             x /= 1 - p
         return x
 
-    fails(check.dropout, in_place, "changed its input")
+    fails(check.dropout, in_place, match="changed its input")
 
     def reseeded(x, p, training):
         torch.manual_seed(0)
         return regularizers.dropout(x, p, training)
 
-    fails(check.dropout, reseeded, "fresh random mask")
-    fails(check.dropout, lambda x, p, training: regularizers.dropout(x, p, training).detach(), "cut off from the graph")
+    fails(check.dropout, reseeded, match="fresh random mask")
+    fails(check.dropout, lambda x, p, training: regularizers.dropout(x, p, training).detach(), match="cut off from the graph")
 
 
 def test_library_dropout_matches_nn_dropout_statistically():
@@ -134,7 +125,6 @@ def test_batch_norm_train():
 
     def by_hand(x, gamma, beta, running_mean, running_var, momentum=0.1, eps=1e-5, unbiased_norm=False, use_eps=True,
                 dim=0, keras=False, biased_running=False):
-        n = x.shape[0]
         mean = x.mean(dim=dim, keepdim=True)
         var = x.var(dim=dim, keepdim=True, correction=1 if unbiased_norm else 0)
         y = gamma * (x - mean) / torch.sqrt(var + (eps if use_eps else 0)) + beta
@@ -143,19 +133,19 @@ def test_batch_norm_train():
         return y, (1 - w_new) * running_mean + w_new * batch_mean, (1 - w_new) * running_var + w_new * batch_var
 
     assert check.batch_norm_train(by_hand)
-    fails(check.batch_norm_train, lambda *a: by_hand(*a, unbiased_norm=True), "unbiased variance")
-    fails(check.batch_norm_train, lambda *a: by_hand(*a, use_eps=False), "eps is missing")
-    fails(check.batch_norm_train, lambda *a: by_hand(*a, dim=1), "normalised each row")
-    fails(check.batch_norm_train, lambda *a: by_hand(*a, keras=True), "weight of the \\*new\\* batch")
-    fails(check.batch_norm_train, lambda *a: by_hand(*a, biased_running=True), "running variance uses the unbiased")
+    fails(check.batch_norm_train, lambda *a: by_hand(*a, unbiased_norm=True), match="unbiased variance")
+    fails(check.batch_norm_train, lambda *a: by_hand(*a, use_eps=False), match="eps is missing")
+    fails(check.batch_norm_train, lambda *a: by_hand(*a, dim=1), match="normalised each row")
+    fails(check.batch_norm_train, lambda *a: by_hand(*a, keras=True), match="weight of the \\*new\\* batch")
+    fails(check.batch_norm_train, lambda *a: by_hand(*a, biased_running=True), match="running variance uses the unbiased")
 
     def no_affine(x, gamma, beta, *rest):
         y, m, v = by_hand(x, gamma, beta, *rest)
         return (y - beta) / gamma, m, v
 
-    fails(check.batch_norm_train, no_affine, "scale by gamma and shift by beta")
+    fails(check.batch_norm_train, no_affine, match="scale by gamma and shift by beta")
     fails(check.batch_norm_train, lambda x, g, b, m, v, *rest: (by_hand(x, g, b, m, v, *rest)[0], m, v),
-          "running mean did not change")
+          match="running mean did not change")
 
 
 @pytest.mark.parametrize("n, d, momentum, eps", [(4, 3, 0.1, 1e-5), (32, 16, 0.01, 1e-3), (2, 5, 0.5, 0.1)])
@@ -182,12 +172,12 @@ def test_batch_norm_by_hand_matches_nn_batchnorm1d_in_both_modes(n, d, momentum,
 def test_l2_penalty():
     assert check.l2_penalty(regularizers.l2_penalty)
     assert check.l2_penalty(lambda model, wd: 0.5 * wd * torch.cat([p.flatten() for p in model.parameters()]).pow(2).sum())
-    fails(check.l2_penalty, lambda model, wd: wd * sum((p**2).sum() for p in model.parameters()), "twice the right value")
+    fails(check.l2_penalty, lambda model, wd: wd * sum((p**2).sum() for p in model.parameters()), match="twice the right value")
     fails(check.l2_penalty, lambda model, wd: wd / 2 * sum((p**2).sum() for n, p in model.named_parameters() if "bias" not in n),
-          "biases")
-    fails(check.l2_penalty, lambda model, wd: wd / 2 * sum(p.norm() for p in model.parameters()), "square the norms")
-    fails(check.l2_penalty, lambda model, wd: regularizers.l2_penalty(model, wd).item(), "a Python number carries no gradient")
-    fails(check.l2_penalty, lambda model, wd: regularizers.l2_penalty(model, wd).detach(), "no gradient flows")
+          match="biases")
+    fails(check.l2_penalty, lambda model, wd: wd / 2 * sum(p.norm() for p in model.parameters()), match="square the norms")
+    fails(check.l2_penalty, lambda model, wd: regularizers.l2_penalty(model, wd).item(), match="a Python number carries no gradient")
+    fails(check.l2_penalty, lambda model, wd: regularizers.l2_penalty(model, wd).detach(), match="no gradient flows")
 
 
 def test_l2_penalty_with_sgd_is_weight_decay_but_with_adam_it_is_not_adamw():
@@ -236,12 +226,12 @@ def test_random_shift():
         return out
 
     assert check.random_shift(loop)
-    fails(check.random_shift, lambda images, s: loop(images, s, roll=True), "torch.roll wraps")
-    fails(check.random_shift, lambda images, s: loop(images, s, same_for_all=True), "moved the same way")
-    fails(check.random_shift, lambda images, s: loop(images, s, high=2 * s), "upper bound is excluded")
-    fails(check.random_shift, lambda images, s: loop(images, s, only_dx=True), "no image moved vertically")
-    fails(check.random_shift, lambda images, s: loop(images, s, tied=True), "independently")
-    fails(check.random_shift, lambda images, s: F.pad(images, (s, s, s, s)), "keep the shape")
+    fails(check.random_shift, lambda images, s: loop(images, s, roll=True), match="torch.roll wraps")
+    fails(check.random_shift, lambda images, s: loop(images, s, same_for_all=True), match="moved the same way")
+    fails(check.random_shift, lambda images, s: loop(images, s, high=2 * s), match="upper bound is excluded")
+    fails(check.random_shift, lambda images, s: loop(images, s, only_dx=True), match="no image moved vertically")
+    fails(check.random_shift, lambda images, s: loop(images, s, tied=True), match="independently")
+    fails(check.random_shift, lambda images, s: F.pad(images, (s, s, s, s)), match="keep the shape")
 
 
 def test_random_shift_gives_the_same_images_as_torchvision_random_crop():
@@ -300,16 +290,16 @@ def test_early_stopping():
             self.previous = val_loss
             return self.wait > self.patience if self.extra else self.wait >= self.patience
 
-    fails(check.early_stopping, type("Late", (Variant,), {"extra": 1}), "one epoch late")
-    fails(check.early_stopping, type("Ties", (Variant,), {"strict": False}), "equal to the best is no improvement")
-    fails(check.early_stopping, type("NoReset", (Variant,), {"reset": False}), "reset the count")
-    fails(check.early_stopping, type("Previous", (Variant,), {"vs_best": False}), "not with the previous epoch")
+    fails(check.early_stopping, type("Late", (Variant,), {"extra": 1}), match="one epoch late")
+    fails(check.early_stopping, type("Ties", (Variant,), {"strict": False}), match="equal to the best is no improvement")
+    fails(check.early_stopping, type("NoReset", (Variant,), {"reset": False}), match="reset the count")
+    fails(check.early_stopping, type("Previous", (Variant,), {"vs_best": False}), match="not with the previous epoch")
 
     class ReturnsNone(Reference):
         def step(self, val_loss):
             super().step(val_loss)
 
-    fails(check.early_stopping, ReturnsNone, "expected True or False")
+    fails(check.early_stopping, ReturnsNone, match="expected True or False")
 
 
 @pytest.mark.parametrize("case, losses, patience", check.STOPPING_CASES, ids=[c[0] for c in check.STOPPING_CASES])

@@ -9,16 +9,7 @@ from torch import nn
 
 from dlpractice import explain
 from dlpractice.checks import lab06 as check
-from dlpractice.checks.core import CheckFailed
-
-
-def fails(check_fn, answer, hint):
-    with pytest.raises(CheckFailed, match=hint):
-        check_fn(answer)
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("exercise: write your answer here")
+from exercise_checks import fails, stub
 
 
 @pytest.mark.parametrize("name", check.__all__)
@@ -103,21 +94,21 @@ def test_feature_maps_hook():
     assert check.feature_maps_hook(hooked_maps)
     assert check.feature_maps_hook(explain.feature_maps)
     assert check.feature_maps_hook(maps_by_walking)
-    fails(check.feature_maps_hook, maps_variant(remove=False), "hook is still registered.*handle.remove")
-    fails(check.feature_maps_hook, maps_variant(evaluate=False), "training mode")
-    fails(check.feature_maps_hook, maps_variant(restore=False), "was in training mode before your call and is in "
+    fails(check.feature_maps_hook, maps_variant(remove=False), match="hook is still registered.*handle.remove")
+    fails(check.feature_maps_hook, maps_variant(evaluate=False), match="training mode")
+    fails(check.feature_maps_hook, maps_variant(restore=False), match="was in training mode before your call and is in "
                                                                 "evaluation mode after")
-    fails(check.feature_maps_hook, maps_variant(keep="input"), "the layer's \\*input\\*")
-    fails(check.feature_maps_hook, maps_variant(which=lambda model: model.features[0]), "output of 'features.0'")
-    fails(check.feature_maps_hook, maps_variant(which=lambda model: model), "the model's output")
-    fails(check.feature_maps_hook, maps_variant(no_grad=False), "autograd graph")
+    fails(check.feature_maps_hook, maps_variant(keep="input"), match="the layer's \\*input\\*")
+    fails(check.feature_maps_hook, maps_variant(which=lambda model: model.features[0]), match="output of 'features.0'")
+    fails(check.feature_maps_hook, maps_variant(which=lambda model: model), match="the model's output")
+    fails(check.feature_maps_hook, maps_variant(no_grad=False), match="autograd graph")
 
     def always_train_afterwards(model, images, layer):
         out = hooked_maps(model, images, layer)
         model.train()
         return out
 
-    fails(check.feature_maps_hook, always_train_afterwards, "was in evaluation mode before your call and is in "
+    fails(check.feature_maps_hook, always_train_afterwards, match="was in evaluation mode before your call and is in "
                                                             "training mode after")
 
 
@@ -170,14 +161,14 @@ def test_vanilla_saliency():
     assert check.vanilla_saliency(saliency_one_by_one)
     assert check.vanilla_saliency(explain.saliency)
     assert check.vanilla_saliency(saliency_variant(fresh=False, zero=True))  # in place, but .grad cleared first
-    fails(check.vanilla_saliency, saliency_variant(fresh=False), "second call on the same images returned twice")
-    fails(check.vanilla_saliency, saliency_variant(evaluate=False), "training mode")
-    fails(check.vanilla_saliency, saliency_variant(absolute=False), "absolute value")
-    fails(check.vanilla_saliency, saliency_variant(score="loss"), "gradient of the \\(mean\\) loss")
-    fails(check.vanilla_saliency, saliency_variant(score="probability"), "softmax probability")
-    fails(check.vanilla_saliency, saliency_variant(score="all classes"), "summed the scores of all classes")
-    fails(check.vanilla_saliency, saliency_variant(score="predicted"), "\\*predicted\\* class")
-    fails(check.vanilla_saliency, saliency_variant(score="logits[:, target]"), "N×N matrix")
+    fails(check.vanilla_saliency, saliency_variant(fresh=False), match="second call on the same images returned twice")
+    fails(check.vanilla_saliency, saliency_variant(evaluate=False), match="training mode")
+    fails(check.vanilla_saliency, saliency_variant(absolute=False), match="absolute value")
+    fails(check.vanilla_saliency, saliency_variant(score="loss"), match="gradient of the \\(mean\\) loss")
+    fails(check.vanilla_saliency, saliency_variant(score="probability"), match="softmax probability")
+    fails(check.vanilla_saliency, saliency_variant(score="all classes"), match="summed the scores of all classes")
+    fails(check.vanilla_saliency, saliency_variant(score="predicted"), match="\\*predicted\\* class")
+    fails(check.vanilla_saliency, saliency_variant(score="logits[:, target]"), match="N×N matrix")
 
     def clone_not_leaf(model, images, target):
         x = images.clone().requires_grad_(True)  # not a leaf when images already requires grad
@@ -185,24 +176,24 @@ def test_vanilla_saliency():
             model(x).gather(1, target.view(-1, 1)).sum().backward()
         return x.grad.abs()
 
-    fails(check.vanilla_saliency, clone_not_leaf, "a .grad was None")
+    fails(check.vanilla_saliency, clone_not_leaf, match="a .grad was None")
 
     def in_place_with_zero_grad(model, images, target):  # clears the model's gradients, not the images'
         model.zero_grad()
         return saliency_variant(fresh=False)(model, images, target)
 
-    fails(check.vanilla_saliency, in_place_with_zero_grad, "backward\\(\\) \\*adds\\* to x.grad")
+    fails(check.vanilla_saliency, in_place_with_zero_grad, match="backward\\(\\) \\*adds\\* to x.grad")
 
     def under_no_grad(model, images, target):
         with torch.no_grad():
             return saliency_backward(model, images, target)
 
-    fails(check.vanilla_saliency, under_no_grad, "no graph leads from the scores back to the images")
+    fails(check.vanilla_saliency, under_no_grad, match="no graph leads from the scores back to the images")
 
     def channels_summed(model, images, target):
         return saliency_backward(model, images, target).sum(dim=1)
 
-    fails(check.vanilla_saliency, channels_summed, "images' shape")
+    fails(check.vanilla_saliency, channels_summed, match="images' shape")
 
 
 # ---------------------------------------------------------------- Grad-CAM
@@ -274,25 +265,25 @@ def test_grad_cam():
     assert check.grad_cam(grad_cam_hook)
     assert check.grad_cam(grad_cam_retain_grad)
     assert check.grad_cam(explain.grad_cam)
-    fails(check.grad_cam, cam_variant(relu=False), "negative values.*ReLU")
-    fails(check.grad_cam, cam_variant(weights=(1,)), "averaged over the channels")
-    fails(check.grad_cam, cam_variant(weights=(0, 2, 3)), "averaged over the batch")
-    fails(check.grad_cam, cam_variant(upsample=None), "layer's resolution.*upsample")
-    fails(check.grad_cam, cam_variant(upsample="nearest"), "nearest-neighbour")
-    fails(check.grad_cam, cam_variant(normalise="batch"), "whole batch")
-    fails(check.grad_cam, cam_variant(evaluate=False), "training mode")
+    fails(check.grad_cam, cam_variant(relu=False), match="negative values.*ReLU")
+    fails(check.grad_cam, cam_variant(weights=(1,)), match="averaged over the channels")
+    fails(check.grad_cam, cam_variant(weights=(0, 2, 3)), match="averaged over the batch")
+    fails(check.grad_cam, cam_variant(upsample=None), match="layer's resolution.*upsample")
+    fails(check.grad_cam, cam_variant(upsample="nearest"), match="nearest-neighbour")
+    fails(check.grad_cam, cam_variant(normalise="batch"), match="whole batch")
+    fails(check.grad_cam, cam_variant(evaluate=False), match="training mode")
 
     def relu_after_upsampling(model, images, layer, target):
         cam = explain.grad_cam(model, images, layer, target, relu=False, normalize=False).clamp(min=0)
         return cam / cam.amax(dim=(1, 2, 3), keepdim=True).clamp(min=1e-12)
 
-    fails(check.grad_cam, relu_after_upsampling, "before upsampling")
+    fails(check.grad_cam, relu_after_upsampling, match="before upsampling")
 
     def under_no_grad(model, images, layer, target):
         with torch.no_grad():
             return grad_cam_hook(model, images, layer, target)
 
-    fails(check.grad_cam, under_no_grad, "gradient cannot reach the captured maps")
+    fails(check.grad_cam, under_no_grad, match="gradient cannot reach the captured maps")
 
     def maps_detached(model, images, layer, target):
         handle = layer.register_forward_hook(lambda module, inputs, output: output.detach())  # replaces the output
@@ -301,7 +292,7 @@ def test_grad_cam():
         finally:
             handle.remove()
 
-    fails(check.grad_cam, maps_detached, "gradient cannot reach the captured maps")
+    fails(check.grad_cam, maps_detached, match="gradient cannot reach the captured maps")
 
 
 # ---------------------------------------------------------------- occlusion
@@ -357,21 +348,21 @@ def test_occlusion():
     assert check.occlusion(occlusion_loops)
     assert check.occlusion(occlusion_masks)
     assert check.occlusion(explain.occlusion)
-    fails(check.occlusion, lambda *args: -explain.occlusion(*args), "sign is flipped")
-    fails(check.occlusion, occlusion_variant(reduce="sum"), "summed")
-    fails(check.occlusion, occlusion_variant(starts="inside"), "last rows or columns are never covered")
-    fails(check.occlusion, occlusion_variant(starts="shifted"), "shifted back inside")
-    fails(check.occlusion, lambda m, x, t, w, s, b: explain.occlusion(m, x, t, w, s, 0.0), "filled with 0")
-    fails(check.occlusion, occlusion_variant(kind="probability"), "softmax probability")
+    fails(check.occlusion, lambda *args: -explain.occlusion(*args), match="sign is flipped")
+    fails(check.occlusion, occlusion_variant(reduce="sum"), match="summed")
+    fails(check.occlusion, occlusion_variant(starts="inside"), match="last rows or columns are never covered")
+    fails(check.occlusion, occlusion_variant(starts="shifted"), match="shifted back inside")
+    fails(check.occlusion, lambda m, x, t, w, s, b: explain.occlusion(m, x, t, w, s, 0.0), match="filled with 0")
+    fails(check.occlusion, occlusion_variant(kind="probability"), match="softmax probability")
 
-    fails(check.occlusion, occlusion_variant(training=True), "training mode")  # recognised by its values
+    fails(check.occlusion, occlusion_variant(training=True), match="training mode")  # recognised by its values
 
     def in_train_mode(model, images, target, window, stride, baseline):  # recognised by batch norm's statistics
         with torch.no_grad():
             model(images)
         return explain.occlusion(model, images, target, window, stride, baseline)
 
-    fails(check.occlusion, in_train_mode, "training mode")
+    fails(check.occlusion, in_train_mode, match="training mode")
 
 
 # ---------------------------------------------------------------- deletion curve
@@ -420,21 +411,21 @@ def test_deletion_curve():
     assert check.deletion_curve(deletion_sorted)
     assert check.deletion_curve(deletion_topk)
     assert check.deletion_curve(lambda *args: explain.deletion_curve(*args)[1])
-    fails(check.deletion_curve, deletion_variant(descending=False), "\\*least\\* important pixels first")
-    fails(check.deletion_curve, deletion_variant(kind="logit"), "those are logits")
-    fails(check.deletion_curve, deletion_variant(order="abs of sum"), "ranked the pixels by \\|attribution\\|")
-    fails(check.deletion_curve, deletion_variant(order="per channel"), "remove whole pixels")
-    fails(check.deletion_curve, deletion_variant(fill=0.0), "set to 0")
-    fails(check.deletion_curve, explain.deletion_curve, "probabilities only")
-    fails(check.deletion_curve, lambda *args: explain.deletion_curve(*args)[1][:, 1:], "points per image")
+    fails(check.deletion_curve, deletion_variant(descending=False), match="\\*least\\* important pixels first")
+    fails(check.deletion_curve, deletion_variant(kind="logit"), match="those are logits")
+    fails(check.deletion_curve, deletion_variant(order="abs of sum"), match="ranked the pixels by \\|attribution\\|")
+    fails(check.deletion_curve, deletion_variant(order="per channel"), match="remove whole pixels")
+    fails(check.deletion_curve, deletion_variant(fill=0.0), match="set to 0")
+    fails(check.deletion_curve, explain.deletion_curve, match="probabilities only")
+    fails(check.deletion_curve, lambda *args: explain.deletion_curve(*args)[1][:, 1:], match="points per image")
 
     def in_train_mode(model, images, attributions, target, baseline, steps):
         with torch.no_grad():
             model(images)  # a forward pass in training mode updates batch norm's running statistics
         return explain.deletion_curve(model, images, attributions, target, baseline, steps)[1]
 
-    fails(check.deletion_curve, in_train_mode, "training mode")
-    fails(check.deletion_curve, deletion_variant(training=True), "training mode")
+    fails(check.deletion_curve, in_train_mode, match="training mode")
+    fails(check.deletion_curve, deletion_variant(training=True), match="training mode")
 
 
 # ---------------------------------------------------------------- model randomisation
@@ -469,9 +460,9 @@ def test_randomized_copy():
                 module.reset_parameters()
         return model
 
-    fails(check.randomized_copy, in_place, "original model was re-initialised")
+    fails(check.randomized_copy, in_place, match="original model was re-initialised")
 
-    fails(check.randomized_copy, lambda model: in_place(copy.copy(model)), "original model was re-initialised")
+    fails(check.randomized_copy, lambda model: in_place(copy.copy(model)), match="original model was re-initialised")
 
     def parameters_only(model):
         clone = copy.deepcopy(model)
@@ -480,7 +471,7 @@ def test_randomized_copy():
                 p.normal_(0, 0.1)
         return clone
 
-    fails(check.randomized_copy, parameters_only, "running statistics")
+    fails(check.randomized_copy, parameters_only, match="running statistics")
 
     def convs_only(model):
         clone = copy.deepcopy(model)
@@ -489,4 +480,4 @@ def test_randomized_copy():
                 module.reset_parameters()
         return clone
 
-    fails(check.randomized_copy, convs_only, "not re-initialised")
+    fails(check.randomized_copy, convs_only, match="not re-initialised")
