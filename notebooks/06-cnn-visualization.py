@@ -52,7 +52,8 @@ from dlpractice import cnn_plots, explain
 from dlpractice.checks import lab06 as check
 from dlpractice.explain import plots
 from dlpractice.image_classifier import predict_logits
-from dlpractice.labs.cnn_visualization import VisualizationConfig, methods, pixel_bounds, spread_examples, trained_model
+from dlpractice.labs.cnn_visualization import (VisualizationConfig, explain_each, methods, pixel_bounds, spread_examples,
+                                                trained_model)
 from dlpractice.models import layer_table
 from dlpractice.runs import RunContext, new_run_dir
 
@@ -293,19 +294,14 @@ check.occlusion(occlusion)
 # %% [markdown]
 # ## 6. Five explanations side by side
 #
-# `methods(config, layer, black)` gives the lab's five methods with its settings (the library's versions of what
+# `methods(config, black)` gives the lab's five methods with its settings (the library's versions of what
 # you wrote, plus two more, sections 7 and 8). Each map is drawn over its digit, scaled to its own maximum. Saliency,
 # SmoothGrad and Grad-CAM show *how much* (yellow: a lot); integrated gradients and occlusion have a sign: red speaks
 # for the class, blue against it (a stroke that would make the digit look like another one).
 
 # %%
-layer = explain.default_cam_layer(model)
-every = methods(config, layer, black)
-maps, seconds = {}, {}
-for name, method in every.items():
-    start = time.perf_counter()
-    maps[name] = method(model, images, classes)
-    seconds[name] = time.perf_counter() - start
+every = methods(config, black)
+maps, seconds = explain_each(every, model, images, classes)
 print("seconds for", len(images), "images:", {name: round(s, 2) for name, s in seconds.items()})
 fig = plots.methods_grid(data.unnormalize(images), maps, labels)
 plt.show()

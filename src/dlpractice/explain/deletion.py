@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import as_targets, device_of, evaluating
+from dlpractice.explain.scores import device_of, evaluating, fixed_targets
 
 
 @torch.no_grad()
@@ -21,8 +21,8 @@ def deletion_curve(model: nn.Module, images: Tensor, attributions: Tensor, targe
     importance = attributions.to(device).sum(dim=1).flatten(1)  # (N, H·W)
     order = importance.argsort(dim=1, descending=True)
     fractions = torch.linspace(0, 1, steps + 1)
+    classes = fixed_targets(model, x, target).to(device)
     with evaluating(model):
-        classes = as_targets(target if target is None else torch.as_tensor(target).to(device), model(x))
         probabilities = []
         for fraction in fractions:
             keep = torch.ones(n, height * width, device=device)

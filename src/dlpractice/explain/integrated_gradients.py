@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import class_scores, device_of, evaluating, predicted_classes
+from dlpractice.explain.scores import class_scores, device_of, evaluating, fixed_targets
 
 
 def integrated_gradients(model: nn.Module, images: Tensor, target: int | Tensor | None = None,
@@ -16,10 +16,8 @@ def integrated_gradients(model: nn.Module, images: Tensor, target: int | Tensor 
     `baseline` is an image (or a value for every pixel) meaning "no evidence", e.g. a black image."""
     if steps < 1:
         raise ValueError(f"steps must be >= 1, got {steps}")
-    if target is None:
-        target = predicted_classes(model, images)
-    target = torch.as_tensor(target).long().expand(len(images))
     device = device_of(model)
+    target = fixed_targets(model, images, target).to(device)
     x = images.to(device)
     base = torch.as_tensor(baseline, dtype=x.dtype, device=device).expand_as(x)
     alphas = (torch.arange(steps, dtype=x.dtype, device=device) + 0.5) / steps  # midpoints of `steps` equal parts
@@ -29,7 +27,7 @@ def integrated_gradients(model: nn.Module, images: Tensor, target: int | Tensor 
         for chunk in alphas.split(per_chunk):
             a = chunk.view(-1, 1, 1, 1, 1)
             path = (base + a * (x - base)).reshape(-1, *x.shape[1:]).requires_grad_(True)  # (points·N, C, H, W)
-            scores = class_scores(model, path, target.to(device).repeat(len(chunk)))
+            scores = class_scores(model, path, target.repeat(len(chunk)))
             (grad,) = torch.autograd.grad(scores.sum(), path)
             total += grad.view(len(chunk), *x.shape).sum(dim=0)
     return ((x - base) * total / steps).cpu()
@@ -39,8 +37,7 @@ def integrated_gradients(model: nn.Module, images: Tensor, target: int | Tensor 
 def completeness_gap(model: nn.Module, images: Tensor, attributions: Tensor, target: int | Tensor | None = None,
                      baseline: Tensor | float = 0.0) -> Tensor:
     """|Σ attributions − (F(input) − F(baseline))| per image: how far a finite sum is from the exact integral."""
-    if target is None:
-        target = predicted_classes(model, images)
+    target = fixed_targets(model, images, target)
     device = device_of(model)
     x = images.to(device)
     base = torch.as_tensor(baseline, dtype=x.dtype, device=device).expand_as(x)

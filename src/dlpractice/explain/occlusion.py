@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import class_scores, device_of, evaluating, predicted_classes
+from dlpractice.explain.scores import class_scores, device_of, evaluating, fixed_targets
 
 
 @torch.no_grad()
@@ -15,14 +15,12 @@ def occlusion(model: nn.Module, images: Tensor, target: int | Tensor | None = No
     """For each pixel, the mean drop of the score over the window positions covering it (the images' shape;
     channels are covered together). Windows start every `stride` pixels until one reaches the far edge (the last
     may stick out and cover fewer pixels, as in captum), so every pixel is covered when stride <= window."""
-    if target is None:
-        target = predicted_classes(model, images)
     n, _, height, width = images.shape
     if not (1 <= window <= min(height, width)) or stride < 1:
         raise ValueError(f"need 1 <= window <= image size and stride >= 1, got window={window}, stride={stride}")
     device = device_of(model)
     x = images.to(device)
-    target = torch.as_tensor(target).long().expand(n).to(device)
+    target = fixed_targets(model, images, target).to(device)
     starts = [range(0, -(-(size - window) // stride) * stride + 1, stride) for size in (height, width)]
     corners = [(i, j) for i in starts[0] for j in starts[1]]
     total = torch.zeros_like(x)

@@ -32,9 +32,15 @@ def as_targets(target: int | Tensor | None, logits: Tensor) -> Tensor:
     """One class per image: an int for all of them, a tensor of N classes, or None for the predicted class."""
     if target is None:
         return logits.argmax(dim=1)
-    if isinstance(target, int):
-        return torch.full((len(logits),), target, dtype=torch.long, device=logits.device)
     return torch.as_tensor(target, device=logits.device).long().expand(len(logits))
+
+
+def fixed_targets(model: nn.Module, images: Tensor, target: int | Tensor | None) -> Tensor:
+    """One class per image (N,) on the CPU, decided on the images as given (None: the predicted class) before a
+    method changes them: noisy copies, points on a path, covered patches must all explain the same class."""
+    if target is None:
+        return predicted_classes(model, images)
+    return torch.as_tensor(target).long().expand(len(images)).cpu()
 
 
 def class_scores(model: nn.Module, images: Tensor, target: int | Tensor | None = None) -> Tensor:

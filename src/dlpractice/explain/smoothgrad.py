@@ -6,14 +6,13 @@ import torch
 from torch import Tensor, nn
 
 from dlpractice.explain.saliency import saliency
-from dlpractice.explain.scores import evaluating, predicted_classes
+from dlpractice.explain.scores import evaluating, fixed_targets
 
 
 def smoothgrad(model: nn.Module, images: Tensor, target: int | Tensor | None = None, samples: int = 25,
                noise: float = 0.15, seed: int = 0, absolute: bool = True) -> Tensor:
     """Mean of `saliency` over `samples` copies with Gaussian noise of std `noise` × (max − min) of each image."""
-    if target is None:  # the class predicted for the clean image, not for each noisy copy
-        target = predicted_classes(model, images)
+    target = fixed_targets(model, images, target)  # the class of the clean image, not of each noisy copy
     images = images.cpu()  # the noise comes from a seeded CPU generator; saliency moves each batch to the model
     span = images.amax(dim=(1, 2, 3), keepdim=True) - images.amin(dim=(1, 2, 3), keepdim=True)
     generator = torch.Generator().manual_seed(seed)

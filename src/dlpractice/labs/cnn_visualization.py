@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -138,22 +138,64 @@ def trained_model(config: VisualizationConfig, ctx) -> tuple[nn.Module, ImageDat
 
 # --------------------------------------------------------------------------- explanations
 
-def methods(config: VisualizationConfig, layer: nn.Module, black: float) -> dict[str, Method]:
-    """Each explanation method with this run's settings; `black` is the normalised value of a black pixel."""
+def methods(config: VisualizationConfig, black: float) -> dict[str, Method]:
+    """Each explanation method with this run's settings; `black` is the normalised value of a black pixel.
+    Grad-CAM looks at `explain.default_cam_layer` of the model it is given (the trained one or a randomised copy)."""
     return {
         "saliency": lambda m, x, c: explain.saliency(m, x, c),
         "SmoothGrad": lambda m, x, c: explain.smoothgrad(m, x, c, config.smoothgrad_samples, config.smoothgrad_noise,
                                                          seed=config.seed),
         "integrated gradients": lambda m, x, c: explain.integrated_gradients(m, x, c, black, config.ig_steps),
-        "Grad-CAM": lambda m, x, c: explain.grad_cam(m, x, layer_of(m, layer), c),
+        "Grad-CAM": lambda m, x, c: explain.grad_cam(m, x, explain.default_cam_layer(m), c),
         "occlusion": lambda m, x, c: explain.occlusion(m, x, c, config.occlusion_window, config.occlusion_stride,
                                                        black),
     }
 
 
-def layer_of(model: nn.Module, layer: nn.Module) -> nn.Module:
-    """The layer of `model` at the position `layer` has in the model it was chosen from (for a randomised copy)."""
-    return layer if any(m is layer for m in model.modules()) else explain.default_cam_layer(model)
+def explain_each(every: dict[str, Method], model: nn.Module, images: Tensor,
+                 classes: Tensor) -> tuple[dict[str, Tensor], dict[str, float]]:
+    """Each method's attributions for the images, and the seconds it took."""
+    maps, seconds = {}, {}
+    for name, method in every.items():
+        start = time.perf_counter()
+        maps[name] = method(model, images, classes)
+        seconds[name] = time.perf_counter() - start
+    return maps, seconds
+
+
+@dataclass
+class SanityChecks:
+    """Deletion curves (mean over the images) with their areas, per method and for a random order; rank
+    correlations between the trained network's maps and a randomised copy's; both networks' maps of two images."""
+
+    fractions: Tensor
+    curves: dict[str, Tensor] = field(default_factory=dict)
+    aucs: dict[str, float] = field(default_factory=dict)
+    correlations: dict[str, float] = field(default_factory=dict)  # over all pixels
+    on_strokes: dict[str, float] = field(default_factory=dict)  # over the digit's pixels only
+    trained_maps: dict[str, Tensor] = field(default_factory=dict)
+    randomized_maps: dict[str, Tensor] = field(default_factory=dict)
+
+
+def sanity_checks(every: dict[str, Method], model: nn.Module, images: Tensor, classes: Tensor, black: float,
+                  config: VisualizationConfig) -> SanityChecks:
+    randomized = explain.randomized_copy(model, seed=config.seed + 1)
+    strokes = (images > black + 1e-3).any(dim=1)  # the digit's pixels: not black in any channel
+
+    def deletion(attributions: Tensor) -> tuple[Tensor, float]:
+        fractions, curve = explain.deletion_curve(model, images, attributions, classes, black, config.deletion_steps)
+        return curve.mean(dim=0), explain.area_under_curve(fractions, curve).mean().item()
+
+    found = SanityChecks(fractions=torch.linspace(0, 1, config.deletion_steps + 1))
+    for name, method in every.items():
+        attributions, shuffled = method(model, images, classes), method(randomized, images, classes)
+        found.curves[name], found.aucs[name] = deletion(attributions)
+        found.correlations[name] = explain.rank_correlation(attributions, shuffled).nanmean().item()
+        found.on_strokes[name] = explain.rank_correlation(attributions, shuffled, strokes).nanmean().item()
+        found.trained_maps[name], found.randomized_maps[name] = attributions[:2], shuffled[:2]
+    noise = torch.rand(images.shape, generator=torch.Generator().manual_seed(config.seed))
+    found.curves["random order"], found.aucs["random order"] = deletion(noise)
+    return found
 
 
 def spread_examples(labels: Tensor, count: int) -> list[int]:
@@ -182,34 +224,15 @@ def run_all(config: VisualizationConfig, ctx) -> LabResult:
     x_test, y_test = data.test
     accuracy = (predict_logits(model, x_test).argmax(dim=1) == y_test).float().mean().item()
     black = -data.mean[0] / data.std[0] if data.channels == 1 else 0.0  # a black pixel, normalised (digits)
-    layer = explain.default_cam_layer(model)
     chosen = spread_examples(y_test, config.examples)
     images, classes = x_test[chosen], y_test[chosen]
-    every = methods(config, layer, black)
-    timings, maps = {}, {}
-    for name, method in every.items():
-        t = time.perf_counter()
-        maps[name] = method(model, images, classes)
-        timings[name] = time.perf_counter() - t
+    every = methods(config, black)
+    maps, timings = explain_each(every, model, images, classes)
     gaps = explain.completeness_gap(model, images, maps["integrated gradients"], classes, black)
-
-    # sanity checks on more images: deletion curves and the model-randomisation test
-    sample = torch.randperm(len(y_test), generator=torch.Generator().manual_seed(config.seed))[:config.sanity_images]
-    x_s, y_s = x_test[sample], y_test[sample]
-    randomized = explain.randomized_copy(model, seed=config.seed + 1)
-    curves, aucs, correlations, on_strokes, trained_maps, randomized_maps = {}, {}, {}, {}, {}, {}
-    strokes = (x_s > black + 1e-3).any(dim=1)  # the digit's pixels: not black in any channel
-    for name, method in every.items():
-        attributions = method(model, x_s, y_s)
-        fractions, curve = explain.deletion_curve(model, x_s, attributions, y_s, black, config.deletion_steps)
-        curves[name], aucs[name] = curve.mean(dim=0), explain.area_under_curve(fractions, curve).mean().item()
-        shuffled = method(randomized, x_s, y_s)
-        correlations[name] = explain.rank_correlation(attributions, shuffled).nanmean().item()
-        on_strokes[name] = explain.rank_correlation(attributions, shuffled, strokes).nanmean().item()
-        trained_maps[name], randomized_maps[name] = attributions[:2], shuffled[:2]
-    noise = torch.rand(x_s.shape, generator=torch.Generator().manual_seed(config.seed))
-    fractions, curve = explain.deletion_curve(model, x_s, noise, y_s, black, config.deletion_steps)
-    curves["random order"], aucs["random order"] = curve.mean(dim=0), explain.area_under_curve(fractions, curve).mean().item()
+    # seeded random test images for the sanity checks and the projections (the test part is sorted by class)
+    order = torch.randperm(len(y_test), generator=torch.Generator().manual_seed(config.seed))
+    sample = order[:config.sanity_images]
+    checks = sanity_checks(every, model, x_test[sample], y_test[sample], black, config)
 
     t = time.perf_counter()
     dreams = explain.activation_maximization(model, tuple(images.shape[1:]), classes=list(range(data.num_classes)),
@@ -217,8 +240,7 @@ def run_all(config: VisualizationConfig, ctx) -> LabResult:
     timings["activation maximisation"] = time.perf_counter() - t
     dream_scores = predict_logits(model, dreams).softmax(dim=1).diagonal()
     t = time.perf_counter()
-    # a seeded random subset: the test part is sorted by class, so its first images would all be 0s and 1s
-    shown = torch.randperm(len(y_test), generator=torch.Generator().manual_seed(config.seed))[:config.projection_images]
+    shown = order[:config.projection_images]
     features = explain.penultimate_features(model, x_test[shown])
     layouts = {method: explain.project(features, method, seed=config.seed) for method in ("pca", "tsne")}
     timings["projections (PCA, t-SNE)"] = time.perf_counter() - t
@@ -231,22 +253,22 @@ def run_all(config: VisualizationConfig, ctx) -> LabResult:
     ctx.save_figure(plots.activation_maximization(data.unnormalize(dreams), data.classes, dream_scores),
                     "activation_maximization")
     ctx.save_figure(plots.projections(layouts, y_test[shown], data.classes), "feature_projection")
-    ctx.save_figure(plots.deletion_curves(fractions, curves, aucs), "deletion_curves")
-    ctx.save_figure(plots.randomization(data.unnormalize(x_s[:2]), trained_maps, randomized_maps, correlations),
-                    "model_randomization")
+    ctx.save_figure(plots.deletion_curves(checks.fractions, checks.curves, checks.aucs), "deletion_curves")
+    ctx.save_figure(plots.randomization(data.unnormalize(x_test[sample[:2]]), checks.trained_maps,
+                                        checks.randomized_maps, checks.correlations), "model_randomization")
 
     metrics = {"test_accuracy": accuracy, "train_or_load_time_s": train_s,
                "ig_completeness_gap_max": gaps.max().item(),
-               "deletion_auc_random": aucs["random order"]}
+               "deletion_auc_random": checks.aucs["random order"]}
     for name in every:
         key = name.lower().replace(" ", "_").replace("-", "_")
-        metrics[f"deletion_auc_{key}"] = aucs[name]
-        metrics[f"deletion_auc_ratio_{key}"] = aucs[name] / aucs["random order"]
-        metrics[f"randomization_rank_correlation_{key}"] = correlations[name]
-        metrics[f"randomization_rank_correlation_strokes_{key}"] = on_strokes[name]
+        metrics[f"deletion_auc_{key}"] = checks.aucs[name]
+        metrics[f"deletion_auc_ratio_{key}"] = checks.aucs[name] / checks.aucs["random order"]
+        metrics[f"randomization_rank_correlation_{key}"] = checks.correlations[name]
+        metrics[f"randomization_rank_correlation_strokes_{key}"] = checks.on_strokes[name]
     metrics["actmax_mean_probability"] = dream_scores.mean().item()
     return LabResult(metrics=metrics, tables={
-        "Sanity checks": sanity_table(aucs, correlations, on_strokes, config),
+        "Sanity checks": sanity_table(checks, config),
         "Time per method": "| method | seconds |\n|---|---|\n" + "\n".join(f"| {k} | {v:.2f} |" for k, v in timings.items()),
     })
 
@@ -258,10 +280,10 @@ def pixel_bounds(data: ImageData) -> tuple[float, float]:
     return low, high
 
 
-def sanity_table(aucs: dict[str, float], correlations: dict[str, float], on_strokes: dict[str, float],
-                 config: VisualizationConfig) -> str:
-    rows = [f"| {name} | {aucs[name]:.3f} | {aucs[name] / aucs['random order']:.2f} | {correlations[name]:.2f} "
-            f"| {on_strokes[name]:.2f} |" for name in correlations]
+def sanity_table(checks: SanityChecks, config: VisualizationConfig) -> str:
+    aucs = checks.aucs
+    rows = [f"| {name} | {aucs[name]:.3f} | {aucs[name] / aucs['random order']:.2f} | {checks.correlations[name]:.2f} "
+            f"| {checks.on_strokes[name]:.2f} |" for name in checks.correlations]
     rows.append(f"| random order | {aucs['random order']:.3f} | 1.00 | — | — |")
     return (f"Deletion: the most important pixels first, turned black, {config.deletion_steps} steps, mean over "
             f"{config.sanity_images} test images (a lower area = a more faithful explanation). Randomisation: Spearman "
