@@ -136,9 +136,9 @@ def expect_like(got: Any, expected: Tensor, case: str, mistakes: list[tuple[Tens
 def scores_of(model: nn.Module, images: Tensor, target: Tensor, kind: str = "logit") -> Tensor:
     """What each image contributes to the differentiated sum: its target's logit (right), or a classic mistake's
     score — the target's softmax probability, the cross-entropy loss, the sum of all logits, or logits[:, target]."""
-    logits = model(images)
     if kind == "logit":
-        return logits.gather(1, target.view(-1, 1)).squeeze(1)
+        return explain.class_scores(model, images, target)
+    logits = model(images)
     if kind == "probability":
         return logits.softmax(dim=1).gather(1, target.view(-1, 1)).squeeze(1)
     if kind == "loss":
@@ -242,8 +242,8 @@ def vanilla_saliency(fn: Callable[[nn.Module, Tensor, Tensor], Tensor]) -> None:
         images = torch.randn(batch, channels, *size)
         target = targets_for(model, images)
         pristine = copy.deepcopy(model)
-        signed = input_gradient(pristine, images, target)
-        expected = signed.abs()
+        signed = explain.saliency(copy.deepcopy(pristine), images, target, absolute=False)
+        expected = explain.saliency(copy.deepcopy(pristine), images, target)
         mistakes = [
             (signed, "your saliency has negative values: take the absolute value of the gradient (.abs())."),
             (input_gradient(pristine, images, target, training=True).abs(), TRAIN_MODE),
