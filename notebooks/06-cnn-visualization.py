@@ -52,8 +52,8 @@ from dlpractice import cnn_plots, explain
 from dlpractice.checks import lab06 as check
 from dlpractice.explain import plots
 from dlpractice.image_classifier import predict_logits
-from dlpractice.labs.cnn_visualization import (VisualizationConfig, explain_each, methods, pixel_bounds, spread_examples,
-                                                trained_model)
+from dlpractice.labs.cnn_visualization import (VisualizationConfig, explain_each, methods, pixel_bounds, sanity_checks,
+                                                spread_examples, trained_model)
 from dlpractice.models import layer_table
 from dlpractice.runs import RunContext, new_run_dir
 
@@ -430,18 +430,14 @@ def deletion_curve(model, images, attributions, target, baseline, steps):
 check.deletion_curve(deletion_curve)
 
 # %% [markdown]
-# The library's curves for the five methods, averaged over test images drawn at random, and for a random order:
+# The library's curves for the five methods, averaged over test images drawn at random, and for a random order.
+# The lab's `sanity_checks` runs both tests of this section at once; section 11.2 reads its second half.
 
 # %%
 sample = torch.randperm(len(y_test), generator=torch.Generator().manual_seed(config.seed))[:config.sanity_images]
 x_s, y_s = x_test[sample], y_test[sample]
-attributions = {name: method(model, x_s, y_s) for name, method in every.items()}
-attributions["random order"] = torch.rand(x_s.shape, generator=torch.Generator().manual_seed(config.seed))
-curves, aucs = {}, {}
-for name, attribution in attributions.items():
-    fractions, curve = explain.deletion_curve(model, x_s, attribution, y_s, black, config.deletion_steps)
-    curves[name], aucs[name] = curve.mean(dim=0), explain.area_under_curve(fractions, curve).mean().item()
-fig = plots.deletion_curves(fractions, curves, aucs)
+checks = sanity_checks(every, model, x_s, y_s, black, config)
+fig = plots.deletion_curves(checks.fractions, checks.curves, checks.aucs)
 plt.show()
 
 # %% [markdown]
@@ -481,15 +477,13 @@ def randomized_copy(model):
 check.randomized_copy(randomized_copy)
 
 # %% [markdown]
-# The library's `explain.randomized_copy` (seeded), and each method's maps for the trained and the random network:
+# `sanity_checks` compared each method's maps for the trained network with those for `explain.randomized_copy`
+# (seeded with seed + 1) by `explain.rank_correlation`; here are the maps of two images, and the random network:
 
 # %%
-randomized = explain.randomized_copy(model, seed=config.seed + 1)
+randomized = explain.randomized_copy(model, seed=config.seed + 1)  # the copy sanity_checks explained
 print(f"random network's test accuracy: {(predict_logits(randomized, x_test).argmax(dim=1) == y_test).float().mean():.3f}")
-shuffled = {name: method(randomized, x_s, y_s) for name, method in every.items()}
-correlations = {name: explain.rank_correlation(attributions[name], shuffled[name]).nanmean().item() for name in every}
-fig = plots.randomization(data.unnormalize(x_s[:2]), {n: attributions[n][:2] for n in every},
-                          {n: shuffled[n][:2] for n in every}, correlations)
+fig = plots.randomization(data.unnormalize(x_s[:2]), checks.trained_maps, checks.randomized_maps, checks.correlations)
 plt.show()
 
 # %% [markdown]
@@ -498,15 +492,12 @@ plt.show()
 # with the network. Four pixels in five of an MNIST digit are black, the baseline: integrated gradients multiply by
 # $x_i - x'_i = 0$ there, and covering black with black changes no score, so both methods give those pixels exactly
 # 0 *in both networks*, and so many shared zeros make the rankings agree. Compare the rankings on the digit's own
-# pixels only:
+# pixels only (`rank_correlation(..., mask=...)` with the pixels that are not black):
 
 # %%
-on_digit = (x_s > black + 1e-3).any(dim=1)  # each image's pixels that are not black
 print(f"{'method':22s} {'all pixels':>10s} {'digit only':>10s}")
 for name in every:
-    # nanmean: a map can be constant on the digit (Grad-CAM's ReLU may leave all zeros), which has no ranking
-    digit_only = explain.rank_correlation(attributions[name], shuffled[name], mask=on_digit).nanmean().item()
-    print(f"{name:22s} {correlations[name]:10.2f} {digit_only:10.2f}")
+    print(f"{name:22s} {checks.correlations[name]:10.2f} {checks.on_strokes[name]:10.2f}")
 
 # %% [markdown]
 # On the digit's own pixels the correlations of integrated gradients and occlusion fall far below 1: they do depend
