@@ -33,10 +33,10 @@ from sklearn.metrics import (ConfusionMatrixDisplay, accuracy_score, confusion_m
                              mean_squared_error, precision_score, r2_score, recall_score)
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
 
-import dlpractice.notebooks
+import dlpractice.course.notebooks
 from dlpractice.checks import lab00 as check
 
-QUICK = dlpractice.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer trees and fewer repeats
+QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer trees and fewer repeats
 SEED = 0
 N_TREES = 50 if QUICK else 300  # trees in each random forest
 N_REPEATS = 8 if QUICK else 30  # train/test splits in the last section

@@ -38,15 +38,16 @@ from IPython.display import display
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from torch import nn
 
-import dlpractice.notebooks
-from dlpractice import backprop, graph_text, plots
+import dlpractice.course.notebooks
+from dlpractice.autograd import backprop, graph_text
+from dlpractice.training import plots
 from dlpractice.checks import lab01 as check
 from dlpractice.data import load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.labs.pytorch_basics import accuracy
-from dlpractice.loop import History, predict, train
+from dlpractice.training.loop import History, predict, train
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
-QUICK = dlpractice.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
+QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
 EPOCHS = 300 if QUICK else 1000
 torch.set_num_threads(1)  # the models here are tiny: one CPU thread is fastest (more threads cost more to coordinate)
 print(f"PyTorch {torch.__version__}; quick mode: {QUICK}; {EPOCHS} epochs per problem")
@@ -419,7 +420,7 @@ def manual_backward(params, x, y):
 check.manual_backward(manual_backward)
 
 # %% [markdown]
-# The library's version (`dlpractice.backprop.manual_gradients`) against autograd, on a random batch — and the
+# The library's version (`dlpractice.autograd.backprop.manual_gradients`) against autograd, on a random batch — and the
 # same with the ReLU mask deliberately forgotten, to see that the comparison catches a real mistake:
 
 # %%
@@ -617,7 +618,7 @@ def train_step(model, optimizer, loss_fn, x, y):
 check.train_step(train_step)
 
 # %% [markdown]
-# From here on, the same loop comes from the library: `dlpractice.loop.train(model, loss_fn, x_train, y_train,
+# From here on, the same loop comes from the library: `dlpractice.training.loop.train(model, loss_fn, x_train, y_train,
 # x_val, y_val, epochs=..., lr=...)` (Adam, one step per batch, training and validation loss recorded each epoch).
 # Open `src/dlpractice/loop.py`: it is the loop above, plus optional mini-batches.
 #

@@ -47,22 +47,22 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset
 from torch.utils.tensorboard import SummaryWriter
 
-import dlpractice.notebooks
-from dlpractice import plots, training_plots
-from dlpractice.activations import ACTIVATIONS
-from dlpractice.checkpointing import load_checkpoint, save_checkpoint
+import dlpractice.course.notebooks
+from dlpractice.training import plots, training_plots
+from dlpractice.training.activations import ACTIVATIONS
+from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
 from dlpractice.checks import lab02 as check
 from dlpractice.data import load_table, make_split
 from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
-from dlpractice.gradient_flow import deep_mlp, gradient_norms
-from dlpractice.minibatch import ArrayDataset, evaluate, seeded_loader, train, train_epoch
+from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
+from dlpractice.training.minibatch import ArrayDataset, evaluate, seeded_loader, train, train_epoch
 from dlpractice.models import MLP
-from dlpractice.models.lit_classifier import LitClassifier
-from dlpractice.optimizers import OPTIMIZERS, make_optimizer
-from dlpractice.runs import RunContext, new_run_dir
-from dlpractice.schedules import SCHEDULES, make_schedule
+from dlpractice.engine.lit_classifier import LitClassifier
+from dlpractice.training.optimizers import OPTIMIZERS, make_optimizer
+from dlpractice.course.runs import RunContext, new_run_dir
+from dlpractice.training.schedules import SCHEDULES, make_schedule
 
-QUICK = dlpractice.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
+QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
 EPOCHS = 6 if QUICK else 20  # per run on the digits
 CURVE_EPOCHS = 40 if QUICK else 100  # on the diabetes table, long enough to overfit
 torch.set_num_threads(1)  # the models here are tiny: one CPU thread is fastest
@@ -131,7 +131,7 @@ class TableDataset(Dataset):
 check.table_dataset(TableDataset)
 
 # %% [markdown]
-# The library's version is `dlpractice.minibatch.ArrayDataset` (it also takes float targets, for regression).
+# The library's version is `dlpractice.training.minibatch.ArrayDataset` (it also takes float targets, for regression).
 #
 # Next we split the rows into three parts, with `make_split` from `dlpractice.data` (70 % / 15 % / 15 %, each class in the
 # same proportion in every part, inputs standardised with the **training** part's mean and standard deviation):

@@ -42,17 +42,17 @@ import torch.nn.functional as F
 from sklearn.ensemble import RandomForestClassifier
 from torch import nn
 
-import dlpractice.notebooks
-from dlpractice import cnn_plots, conv_by_hand
+import dlpractice.course.notebooks
+from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.checks import lab03 as check
 from dlpractice.data import mnist_sample
 from dlpractice.data.image_sets import load_images
-from dlpractice.image_classifier import predict_logits
+from dlpractice.engine.image_classifier import predict_logits
 from dlpractice.labs.cnn import CnnConfig, examples, train_cnn
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table
-from dlpractice.runs import RunContext, new_run_dir
+from dlpractice.course.runs import RunContext, new_run_dir
 
-QUICK = dlpractice.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer images and epochs, same lessons
+QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer images and epochs, same lessons
 RUNS = Path(tempfile.mkdtemp(prefix="dlpractice-lab03-")) if QUICK else Path("runs") / "lab03-notebook"
 # One thread, as the lab's default (`threads` in CnnConfig): when anything else keeps the other cores busy, two
 # threads that wait for each other at every layer run several times slower. On a machine of your own, try more.
@@ -141,7 +141,7 @@ def conv2d(x, weight, bias, stride, padding):
 check.conv2d(conv2d)
 
 # %% [markdown]
-# The library's version, `dlpractice.conv_by_hand.conv2d_by_hand`, is the same loop. It agrees with PyTorch to
+# The library's version, `dlpractice.vision.conv_by_hand.conv2d_by_hand`, is the same loop. It agrees with PyTorch to
 # rounding error — and it is far slower: PyTorch turns the whole convolution into a few large matrix products
 # (or uses specialised kernels), instead of one small product per output position.
 

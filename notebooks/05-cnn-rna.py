@@ -49,7 +49,7 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-import dlpractice.notebooks
+import dlpractice.course.notebooks
 from dlpractice.checks import lab05 as check
 from dlpractice.data.fasta import load_fasta_dir, read_fasta, write_fasta_dir
 from dlpractice.data.genomes import synthetic_genomes
@@ -64,7 +64,7 @@ from dlpractice.labs.cnn_rna import CnnRnaConfig, cross_validate, primer_candida
 from dlpractice.models import count_parameters
 from dlpractice.models.genome_cnn import GenomeCNN
 
-QUICK = dlpractice.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer and shorter genomes, fewer folds
+QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer and shorter genomes, fewer folds
 CONFIG = CnnRnaConfig.quick() if QUICK else CnnRnaConfig()
 torch.set_num_threads(1)  # a small network: one CPU thread is fastest
 print(f"quick mode: {QUICK}; class sizes {CONFIG.class_sizes}, genomes of about {CONFIG.genome_length} bases, "

@@ -47,17 +47,18 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-import dlpractice.notebooks
-from dlpractice import cnn_plots, explain
+import dlpractice.course.notebooks
+from dlpractice.vision import plots as cnn_plots
+from dlpractice import explain
 from dlpractice.checks import lab06 as check
 from dlpractice.explain import plots
-from dlpractice.image_classifier import predict_logits
+from dlpractice.engine.image_classifier import predict_logits
 from dlpractice.labs.cnn_visualization import (VisualizationConfig, explain_each, methods, pixel_bounds, sanity_checks,
                                                 spread_examples, trained_model)
 from dlpractice.models import layer_table
-from dlpractice.runs import RunContext, new_run_dir
+from dlpractice.course.runs import RunContext, new_run_dir
 
-QUICK = dlpractice.notebooks.quick()  # True under DLPRACTICE_QUICK=1: a shorter training, fewer images, same lessons
+QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: a shorter training, fewer images, same lessons
 config = VisualizationConfig.quick() if QUICK else VisualizationConfig()
 RUNS = Path(tempfile.mkdtemp(prefix="dlpractice-lab06-")) if QUICK else Path("runs") / "lab06-notebook"
 torch.set_num_threads(1)  # a small network: one CPU thread is fastest (more threads cost more to coordinate)

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlpractice import conv_by_hand
+from dlpractice.vision import conv_by_hand
 from dlpractice.checks import lab03 as check
 from dlpractice.data.image_sets import channel_stats
 from dlpractice.models import LeNet5, ResidualBlock

@@ -9,8 +9,8 @@ from lightning.pytorch.callbacks import EarlyStopping as LightningEarlyStopping
 from torch import nn
 from torchvision.transforms import v2
 
-from dlpractice import regularizers
-from dlpractice.augmentation import random_shift
+from dlpractice.training import regularizers
+from dlpractice.vision.augmentation import random_shift
 from dlpractice.checks import lab04 as check
 from exercise_checks import fails, stub
 

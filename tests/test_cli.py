@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from dlpractice.runs import new_run_dir
+from dlpractice.course.runs import new_run_dir
 
 
 def dlpractice(*args, cwd):

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dlpractice import cnn_plots, conv_by_hand
+from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.models import LeNet5, ResidualBlock, SmallResNet, SmallVGG, count_parameters, layer_shapes, layer_table
 
 # (batch, in channels, out channels, height, width, kernel, stride, padding)

@@ -3,8 +3,8 @@ from typing import Literal, Optional
 
 import pytest
 
-from dlpractice.config import apply_overrides, check_positive, describe, from_json, parse_value
-from dlpractice.errors import UserError
+from dlpractice.course.config import apply_overrides, check_positive, describe, from_json, parse_value
+from dlpractice.course.errors import UserError
 
 
 @dataclass

@@ -14,7 +14,7 @@ import torch
 
 from dlpractice import data
 from dlpractice.data import vision
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 from conftest import IDX_FILES, SHARED_DATA
 

@@ -189,7 +189,7 @@ def test_resume_from_a_bad_checkpoint_is_a_one_line_error(baseline, tmp_path: Pa
     # would surface here as an exception other than SystemExit.
     import shutil
 
-    from dlpractice import registry
+    from dlpractice.course import registry
     from dlpractice.cli import main
 
     run_dir = tmp_path / "runs" / "toy" / "damaged"

@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from dlpractice.data.fasta import load_fasta_dir, read_fasta, write_fasta, write_fasta_dir
 from dlpractice.data.genomes import synthetic_genomes
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.genomics import candidates, encoding, kmers, primers, saliency
 from dlpractice.genomics.matching import best_matches, min_mismatches, presence
 from dlpractice.models.genome_cnn import GenomeCNN

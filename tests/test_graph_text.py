@@ -2,7 +2,7 @@
 
 import torch
 
-from dlpractice import graph_text
+from dlpractice.autograd import graph_text
 
 
 def test_a_small_graph_reads_from_the_output_down_to_named_leaves():

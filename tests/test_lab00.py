@@ -5,7 +5,7 @@ import json
 import pytest
 
 import dlpractice
-from dlpractice import registry
+from dlpractice.course import registry
 from dlpractice.labs.ml_refresher import MlRefresherConfig
 
 

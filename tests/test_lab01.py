@@ -9,10 +9,11 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from torch import nn
 
 import dlpractice
-from dlpractice import backprop, registry
-from dlpractice.errors import UserError
+from dlpractice.autograd import backprop
+from dlpractice.course import registry
+from dlpractice.course.errors import UserError
 from dlpractice.labs.pytorch_basics import PytorchBasicsConfig
-from dlpractice.loop import evaluate_loss, train
+from dlpractice.training.loop import evaluate_loss, train
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
 FIGURES = ["loss_curves.png", "moons_boundary.png", "sine_fit.png", "spirals_boundary.png", "tabular_comparison.png"]

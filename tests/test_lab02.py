@@ -12,12 +12,13 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 import dlpractice
-from dlpractice import activations, checkpointing, gradient_flow, registry, schedules
+from dlpractice.training import activations, checkpointing, gradient_flow, schedules
+from dlpractice.course import registry
 from dlpractice.engine.quiet import quiet_lightning
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.labs.intermediate_pytorch import IntermediatePytorchConfig
-from dlpractice.minibatch import ArrayDataset, seeded_loader, train
-from dlpractice.optimizers import make_optimizer
+from dlpractice.training.minibatch import ArrayDataset, seeded_loader, train
+from dlpractice.training.optimizers import make_optimizer
 
 FIGURES = ["activations.png", "gradient_norms.png", "learning_curves.png", "optimizers.png", "resume.png", "schedules.png"]
 

@@ -14,10 +14,10 @@ import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 import dlpractice
-from dlpractice import registry
+from dlpractice.course import registry
 from dlpractice.data import image_sets, mnist_sample, vision
 from dlpractice.data.image_sets import IMAGE_SETS, channel_stats, load_images
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.labs.cnn import PRESETS, CnnConfig
 
 FIGURES = ["cnn_vs_forest.png", "edge_detectors.png", "feature_maps.png", "first_layer_filters.png", "mistakes.png"]

@@ -11,14 +11,14 @@ from torch.utils.data import DataLoader
 from torchvision.transforms import v2
 
 import dlpractice
-from dlpractice import registry
-from dlpractice.augmentation import AugmentedImages, make_augmentation
+from dlpractice.course import registry
+from dlpractice.vision.augmentation import AugmentedImages, make_augmentation
 from dlpractice.checks.lab04 import shifts_of
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.labs.regularization import (TECHNIQUES, VARIANTS, RegularizationConfig, load_parts, techniques,
                                             train_variant)
-from dlpractice.loop import torch_threads
-from dlpractice.minibatch import evaluate
+from dlpractice.training.loop import torch_threads
+from dlpractice.training.minibatch import evaluate
 from dlpractice.models.wide_mlp import WideMLP
 
 FIGURES = ["augmented_digits.png", "generalization_gap.png", "learning_curves.png"]

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 import dlpractice
-from dlpractice import registry
+from dlpractice.course import registry
 from dlpractice.data.fasta import write_fasta_dir
 from dlpractice.data.genomes import synthetic_genomes
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.labs.cnn_rna import CnnRnaConfig
 
 TABLES = ("Cross-validation (3 folds): CNN vs k-mer random forest", "Top primer candidates per class, validated in silico")

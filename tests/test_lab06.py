@@ -10,8 +10,8 @@ import pytest
 import torch
 
 import dlpractice
-from dlpractice import registry
-from dlpractice.errors import UserError
+from dlpractice.course import registry
+from dlpractice.course.errors import UserError
 from dlpractice.labs.cnn_visualization import VisualizationConfig, lab03_model, load_lab03, spread_examples
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from dlpractice.notebooks.build import build, strip_solutions
-from dlpractice.notebooks.grade import grade
+from dlpractice.course.notebooks.build import build, strip_solutions
+from dlpractice.course.notebooks.grade import grade
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.py"))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dlpractice import registry  # noqa: E402
+from dlpractice.course import registry  # noqa: E402
 from dlpractice.cli import main  # noqa: E402
 
 registry.LABS["99"] = "toy_lab"

@@ -12,8 +12,8 @@ from torch import nn
 
 from dlpractice.data import as_tensors, mnist, noisy_sinusoid, split_indices
 from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.runs import RunContext
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.runs import RunContext
 
 CRASH_STATUS = 17
 

@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from dlpractice import config as configs
-from dlpractice import registry
-from dlpractice.errors import UserError
-from dlpractice.report import format_value
-from dlpractice.runner import RunOptions, RunOutcome, make_config, run_lab
-from dlpractice.runs import is_main_process
+from dlpractice.course import config as configs
+from dlpractice.course import registry
+from dlpractice.course.errors import UserError
+from dlpractice.course.report import format_value
+from dlpractice.course.runner import RunOptions, RunOutcome, make_config, run_lab
+from dlpractice.course.runs import is_main_process
 
 app = typer.Typer(
     add_completion=False,
@@ -141,7 +141,7 @@ def notebooks_build(
     out: Path = typer.Option(Path("notebooks"), help="writes OUT/solutions/*.ipynb and OUT/exercises/*.ipynb"),
 ) -> None:
     """Generate solutions/ and exercises/ notebooks (never edit those by hand)."""
-    from dlpractice.notebooks.build import build
+    from dlpractice.course.notebooks.build import build
 
     for path in build(src, out):
         console.print(f"wrote {path}")
@@ -156,7 +156,7 @@ def check(
     """Execute a notebook in a Jupyter kernel and print a scoreboard of its exercises."""
     import os
 
-    from dlpractice.notebooks.grade import grade
+    from dlpractice.course.notebooks.grade import grade
 
     if quick:
         os.environ["DLPRACTICE_QUICK"] = "1"

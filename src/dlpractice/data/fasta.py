@@ -16,7 +16,7 @@ from Bio.Seq import Seq
 from Bio.SeqRecord import SeqRecord
 
 from dlpractice.data.genomes import GenomeSet
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 FASTA_SUFFIXES = (".fasta", ".fa", ".fna", ".fas", ".ffn")
 IUPAC = frozenset("ACGTURYKMSWBDHVN-")  # nucleotide codes, ambiguity codes and the gap

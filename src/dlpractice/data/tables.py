@@ -8,7 +8,7 @@ from typing import Callable, Literal
 import numpy as np
 from sklearn import datasets
 
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 Task = Literal["classification", "regression"]
 

@@ -9,6 +9,6 @@ from dlpractice.engine.datamodule import ArrayDataModule
 from dlpractice.engine.fit import fit
 from dlpractice.engine.metrics import final_metrics
 from dlpractice.engine.rng import RngState
-from dlpractice.engine.sampler import SeededSampler
+from dlpractice.training.sampler import SeededSampler
 
 __all__ = ["ArrayDataModule", "EngineConfig", "RngState", "SeededSampler", "final_metrics", "fit"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 LAST = "last.ckpt"
 PLAIN = (int, float, str, bool, type(None))

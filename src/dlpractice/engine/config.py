@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from dlpractice.config import check_positive
+from dlpractice.course.config import check_positive
 
 
 @dataclass

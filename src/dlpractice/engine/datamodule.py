@@ -8,7 +8,7 @@ import lightning.pytorch as pl
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from dlpractice.engine.sampler import SeededSampler
+from dlpractice.training.sampler import SeededSampler
 
 Arrays = tuple[Any, ...]  # e.g. (x, y) as NumPy arrays or tensors with the same first dimension
 

@@ -15,7 +15,7 @@ from dlpractice.engine.config import EngineConfig
 from dlpractice.engine.progress import progress_callback
 from dlpractice.engine.quiet import quiet_lightning
 from dlpractice.engine.rng import RngState
-from dlpractice.runs import RunContext
+from dlpractice.course.runs import RunContext
 
 
 def fit(

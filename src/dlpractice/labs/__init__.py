@@ -1,1 +1,1 @@
-"""One module per lab; each defines `LAB` and is registered in `dlpractice.registry`."""
+"""One module per lab; each defines `LAB` and is registered in `dlpractice.course.registry`."""

@@ -21,13 +21,13 @@ import lightning.pytorch as pl
 import torch
 from torch import Tensor
 
-from dlpractice import cnn_plots, conv_by_hand
-from dlpractice.config import check_positive
+from dlpractice.vision import plots as cnn_plots, conv_by_hand
+from dlpractice.course.config import check_positive
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
 from dlpractice.engine import EngineConfig, fit
-from dlpractice.image_classifier import ImageClassifier, ImageDataModule, predict_logits
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.loop import torch_threads
+from dlpractice.engine.image_classifier import ImageClassifier, ImageDataModule, predict_logits
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.training.loop import torch_threads
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table
 
 # model, width, epochs, batch size, peak learning rate, augmentation: per dataset.

@@ -8,7 +8,7 @@ cross-entropy) and of a k-mer random forest on the same folds; each genome is th
 of the fold that tested it, its salient windows become candidate primers per class, and every candidate
 is validated against all genomes: sensitivity, specificity, margin, GC content and melting temperature.
 
-Training uses the hand-written loop of lab 01 (`dlpractice.loop.train`) rather than the Lightning engine.
+Training uses the hand-written loop of lab 01 (`dlpractice.training.loop.train`) rather than the Lightning engine.
 Measured on one fold (6 epochs, 498 genomes, one thread, a shared 2-core CPU) both take 2.5-4.7 s, with no
 clear winner; the engine's checkpoints and `--resume` serve one long fit, while a cross-validation is k short
 fits that are never resumed, and its per-epoch progress lines would repeat k times.
@@ -28,18 +28,18 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.class_weight import compute_class_weight
 from torch import nn
 
-from dlpractice.config import check_positive
+from dlpractice.course.config import check_positive
 from dlpractice.data.fasta import load_fasta_dir
 from dlpractice.data.genomes import DEFAULT_CLASS_SIZES, GenomeSet, synthetic_genomes
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.genomics import candidates as find, plots
 from dlpractice.genomics.tables import cv_table, primer_table
 from dlpractice.genomics.encoding import encode_batch, padded_codes
 from dlpractice.genomics.kmers import kmer_table
 from dlpractice.genomics.primers import PrimerCandidate, rank_candidates, validate
 from dlpractice.genomics.saliency import gradient_x_input, top_activations
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.loop import predict, torch_threads, train
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.training.loop import predict, torch_threads, train
 from dlpractice.models.genome_cnn import GenomeCNN
 
 MIN_OVERLAP = 15  # a candidate recovers a planted signature when they share at least this many bases

@@ -19,16 +19,17 @@ import lightning.pytorch as pl
 import torch
 from torch import Tensor, nn
 
-from dlpractice import cnn_plots, explain
-from dlpractice.config import check_positive
+from dlpractice.vision import plots as cnn_plots
+from dlpractice import explain
+from dlpractice.course.config import check_positive
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
 from dlpractice.engine import EngineConfig, fit
 from dlpractice.engine.checkpoints import load_safely
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 from dlpractice.explain import plots
-from dlpractice.image_classifier import ImageClassifier, ImageDataModule, predict_logits
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.loop import torch_threads
+from dlpractice.engine.image_classifier import ImageClassifier, ImageDataModule, predict_logits
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.training.loop import torch_threads
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG
 
 Method = Callable[[nn.Module, Tensor, Tensor], Tensor]  # (model, images, classes) -> attributions

@@ -18,20 +18,20 @@ from sklearn.metrics import r2_score
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
-from dlpractice import plots, training_plots
-from dlpractice.activations import ACTIVATIONS
-from dlpractice.checkpointing import load_checkpoint, save_checkpoint
-from dlpractice.config import check_positive
+from dlpractice.training import plots, training_plots
+from dlpractice.training.activations import ACTIVATIONS
+from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
+from dlpractice.course.config import check_positive
 from dlpractice.data import Split, load_table, make_split
 from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
-from dlpractice.gradient_flow import deep_mlp, gradient_norms
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.loop import predict, torch_threads
-from dlpractice.minibatch import ArrayDataset, Curves, evaluate, seeded_loader, train
+from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.training.loop import predict, torch_threads
+from dlpractice.training.minibatch import ArrayDataset, Curves, evaluate, seeded_loader, train
 from dlpractice.models import MLP
-from dlpractice.models.lit_classifier import LitClassifier
-from dlpractice.optimizers import OPTIMIZERS, make_optimizer
-from dlpractice.schedules import SCHEDULES, make_schedule
+from dlpractice.engine.lit_classifier import LitClassifier
+from dlpractice.training.optimizers import OPTIMIZERS, make_optimizer
+from dlpractice.training.schedules import SCHEDULES, make_schedule
 
 # deep networks: (activation, init); the keys name them in figures and tables, in this order in metrics
 DEEP_NETS = {"sigmoid, Xavier init": ("sigmoid", "xavier"), "tanh, Xavier init": ("tanh", "xavier"),

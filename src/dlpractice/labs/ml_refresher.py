@@ -21,9 +21,9 @@ from sklearn.metrics import (ConfusionMatrixDisplay, accuracy_score, f1_score, m
                              r2_score, recall_score)
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 
-from dlpractice.config import check_positive
+from dlpractice.course.config import check_positive
 from dlpractice.data import load_table
-from dlpractice.lab import Lab, LabResult, Target
+from dlpractice.course.lab import Lab, LabResult, Target
 
 
 @dataclass

@@ -1,9 +1,9 @@
 """Lab 01 pytorch-basics: tensors, autograd, and training loops written out by hand.
 
-Three small problems, each an MLP trained by the same loop (`dlpractice.loop.train`):
+Three small problems, each an MLP trained by the same loop (`dlpractice.training.loop.train`):
 regression on a noisy sinusoid (MSE), two moons (binary, BCEWithLogits), spirals (multi-class,
 CrossEntropy). Around them: parameters counted against the formula, backpropagation by hand
-checked against autograd (`dlpractice.backprop`), and an MLP against random forest and gradient
+checked against autograd (`dlpractice.autograd.backprop`), and an MLP against random forest and gradient
 boosting on a table that ships with scikit-learn.
 """
 
@@ -16,11 +16,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from dlpractice import backprop, plots
-from dlpractice.config import check_positive
+from dlpractice.autograd import backprop
+from dlpractice.training import plots
+from dlpractice.course.config import check_positive
 from dlpractice.data import Split, load_table, make_split, noisy_sinusoid, spirals, two_moons
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.loop import History, predict, torch_threads, train
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.training.loop import History, predict, torch_threads, train
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
 @dataclass

@@ -19,15 +19,15 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from dlpractice import generalization_plots as plots
-from dlpractice.augmentation import AugmentedImages, make_augmentation
-from dlpractice.config import check_positive
+from dlpractice.training import generalization_plots as plots
+from dlpractice.vision.augmentation import AugmentedImages, make_augmentation
+from dlpractice.course.config import check_positive
 from dlpractice.data import mnist_sample, split_indices
-from dlpractice.lab import Lab, LabResult, Target
-from dlpractice.loop import torch_threads
-from dlpractice.minibatch import Curves, evaluate, seeded_loader, train
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.training.loop import torch_threads
+from dlpractice.training.minibatch import Curves, evaluate, seeded_loader, train
 from dlpractice.models.wide_mlp import WideMLP
-from dlpractice.regularizers import batch_norm_eval, batch_norm_train, weight_norm
+from dlpractice.training.regularizers import batch_norm_eval, batch_norm_train, weight_norm
 
 VARIANTS = ("baseline", "dropout", "batch_norm", "weight_decay", "augmentation", "early_stopping", "all")
 TECHNIQUES = VARIANTS[1:-1]  # "all" switches on every one of them
@@ -167,7 +167,7 @@ def batch_norm_demo(model: WideMLP, x: Tensor, seed: int = 0) -> tuple[dict[str,
         "bn_train_vs_eval_max_abs_diff": "same batch, train-mode vs eval-mode output: largest absolute difference",
         "bn_batch_dependence_train": "image 0 in two different batches, train mode: largest absolute output difference",
         "bn_batch_dependence_eval": "image 0 in two different batches, eval mode: largest absolute output difference",
-        "bn_by_hand_max_abs_diff": "by hand (`dlpractice.regularizers`) vs nn.BatchNorm1d, train and eval: "
+        "bn_by_hand_max_abs_diff": "by hand (`dlpractice.training.regularizers`) vs nn.BatchNorm1d, train and eval: "
                                    "largest absolute difference",
     }
     rows = "\n".join(f"| {labels[k]} | {v:.3g} |" for k, v in metrics.items())

@@ -7,7 +7,7 @@ import json
 import types
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 
 def fields_with_types(config_cls: type) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dlpractice.lab import Lab, LabResult
+from dlpractice.course.lab import Lab, LabResult
 
 
 def format_value(value: Any) -> str:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dlpractice import config as configs
-from dlpractice import registry, report
-from dlpractice.errors import UserError
-from dlpractice.lab import Lab
-from dlpractice.runs import RUN_DIR_ENV, RunContext, new_run_dir, write_json
+from dlpractice.course import config as configs
+from dlpractice.course import registry, report
+from dlpractice.course.errors import UserError
+from dlpractice.course.lab import Lab
+from dlpractice.course.runs import RUN_DIR_ENV, RunContext, new_run_dir, write_json
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 REPOSITORY = "dlpractice/dlpractice"  # where Colab fetches notebooks and the package from

@@ -8,11 +8,11 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 from torchmetrics.classification import MulticlassAccuracy
 
-from dlpractice.optimizers import make_optimizer
+from dlpractice.training.optimizers import make_optimizer
 
 
 class LitClassifier(pl.LightningModule):
-    """Cross-entropy loss, accuracy from torchmetrics, one of `dlpractice.optimizers.OPTIMIZERS`.
+    """Cross-entropy loss, accuracy from torchmetrics, one of `dlpractice.training.optimizers.OPTIMIZERS`.
 
     What is left to write is what differs between models: the loss of a batch and the optimiser. The loop,
     `zero_grad`/`backward`/`step`, train/eval modes, `no_grad` for validation, moving batches to the device,

@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from matplotlib.figure import Figure
 
-from dlpractice.activations import derivative
-from dlpractice.minibatch import Curves
+from dlpractice.training.activations import derivative
+from dlpractice.training.minibatch import Curves
 
 
 STYLES = ["-", "--", "-.", ":"]  # runs that coincide (Adam and AdamW, say) stay visible

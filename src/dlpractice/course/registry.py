@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import importlib
 
-from dlpractice.errors import UserError
-from dlpractice.lab import Lab
+from dlpractice.course.errors import UserError
+from dlpractice.course.lab import Lab
 
 # lab id -> module defining `LAB`
 LABS: dict[str, str] = {

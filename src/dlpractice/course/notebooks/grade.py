@@ -8,9 +8,9 @@ from pathlib import Path
 
 import nbformat
 
-from dlpractice import registry
+from dlpractice.course import registry
 from dlpractice.checks.core import RESULT_MIME
-from dlpractice.errors import UserError
+from dlpractice.course.errors import UserError
 
 CHECK_CALL = re.compile(r"\bcheck\.(\w+)\(")
 

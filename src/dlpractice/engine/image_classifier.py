@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torchmetrics.classification import MulticlassAccuracy
 
-from dlpractice.augmentation import AugmentedImages
+from dlpractice.vision.augmentation import AugmentedImages
 from dlpractice.engine import ArrayDataModule
 
 

@@ -1,6 +1,6 @@
 """Mini-batch training with a Dataset and a DataLoader: the hand-written loop of lab 02.
 
-Lab 01's loop (`dlpractice.loop.train`) slices tensors itself and always uses Adam. Here the data comes
+Lab 01's loop (`dlpractice.training.loop.train`) slices tensors itself and always uses Adam. Here the data comes
 through a `DataLoader`, the optimiser and the learning-rate schedule are the caller's, and every step's
 learning rate is recorded. Later labs hand this loop to Lightning (`dlpractice.engine.fit`).
 """
@@ -16,9 +16,9 @@ import torch
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset
 
-from dlpractice.engine.sampler import SeededSampler
-from dlpractice.loop import History
-from dlpractice.schedules import Schedule
+from dlpractice.training.sampler import SeededSampler
+from dlpractice.training.loop import History
+from dlpractice.training.schedules import Schedule
 
 LossFn = Callable[[Tensor, Tensor], Tensor]
 
