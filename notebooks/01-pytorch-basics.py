@@ -44,7 +44,8 @@ from dlpractice.training import plots
 from dlpractice.checks import lab01 as check
 from dlpractice.data import load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.labs.pytorch_basics import accuracy
-from dlpractice.training.loop import History, predict, train
+from dlpractice.models import predict
+from dlpractice.training.loop import History, train_tensors
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
@@ -618,9 +619,9 @@ def train_step(model, optimizer, loss_fn, x, y):
 check.train_step(train_step)
 
 # %% [markdown]
-# From here on, the same loop comes from the library: `dlpractice.training.loop.train(model, loss_fn, x_train, y_train,
+# From here on, the same loop comes from the library: `dlpractice.training.loop.train_tensors(model, loss_fn, x_train, y_train,
 # x_val, y_val, epochs=..., lr=...)` (Adam, one step per batch, training and validation loss recorded each epoch).
-# Open `src/dlpractice/loop.py`: it is the loop above, plus optional mini-batches.
+# Open `src/dlpractice/training/loop.py`: it is the loop above, plus optional mini-batches.
 #
 # ## 7. Binary classification: two moons
 #
@@ -633,7 +634,7 @@ x_moons, y_moons = two_moons(2000, noise=0.15, seed=0)
 moons = make_split(x_moons, y_moons.astype(np.float32)[:, None], seed=0, classification=True)  # targets (n, 1), 0. or 1.
 torch.manual_seed(0)
 moons_model = MLP(2, (64, 64), 1)
-moons_history = train(moons_model, nn.BCEWithLogitsLoss(), *moons.parts["train"], *moons.parts["val"], epochs=EPOCHS, lr=0.01)
+moons_history = train_tensors(moons_model, nn.BCEWithLogitsLoss(), *moons.parts["train"], *moons.parts["val"], epochs=EPOCHS, lr=0.01)
 print(f"final training BCE {moons_history.train_loss[-1]:.4f}, validation BCE {moons_history.val_loss[-1]:.4f}")
 
 # %% [markdown]
@@ -699,7 +700,7 @@ spiral_models, spiral_histories = {}, {}
 for name, hidden in [("linear", ()), ("MLP 64-64", (64, 64))]:
     torch.manual_seed(0)
     spiral_models[name] = MLP(2, hidden, 3)
-    spiral_histories[name] = train(spiral_models[name], nn.CrossEntropyLoss(), *spiral.parts["train"], *spiral.parts["val"],
+    spiral_histories[name] = train_tensors(spiral_models[name], nn.CrossEntropyLoss(), *spiral.parts["train"], *spiral.parts["val"],
                                    epochs=EPOCHS, lr=0.01)
 
 train_i = spiral.index["train"]
@@ -732,7 +733,7 @@ table = load_table("breast_cancer")
 cancer = make_split(table.X, table.y.astype(np.float32)[:, None], seed=0, classification=True)
 torch.manual_seed(0)
 cancer_model = MLP(table.X.shape[1], (64, 64), 1)
-train(cancer_model, nn.BCEWithLogitsLoss(), *cancer.parts["train"], *cancer.parts["val"],
+train_tensors(cancer_model, nn.BCEWithLogitsLoss(), *cancer.parts["train"], *cancer.parts["val"],
       epochs=100 if QUICK else 200, lr=0.001)
 scores = {"MLP": accuracy(predict(cancer_model, cancer.parts["test"][0]), cancer.parts["test"][1])}
 
@@ -741,7 +742,7 @@ raw = {part: (torch.from_numpy(table.X[i]), torch.from_numpy(table.y[i].astype(n
        for part, i in cancer.index.items()}
 torch.manual_seed(0)
 raw_model = MLP(table.X.shape[1], (64, 64), 1)
-train(raw_model, nn.BCEWithLogitsLoss(), *raw["train"], *raw["val"], epochs=100 if QUICK else 200, lr=0.001)
+train_tensors(raw_model, nn.BCEWithLogitsLoss(), *raw["train"], *raw["val"], epochs=100 if QUICK else 200, lr=0.001)
 scores["MLP, raw inputs"] = accuracy(predict(raw_model, raw["test"][0]), raw["test"][1])
 
 train_i, test_i = cancer.index["train"], cancer.index["test"]

@@ -53,13 +53,12 @@ from dlpractice.training.activations import ACTIVATIONS
 from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
 from dlpractice.checks import lab02 as check
 from dlpractice.data import load_table, make_split
-from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
 from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
-from dlpractice.training.minibatch import ArrayDataset, evaluate, seeded_loader, train, train_epoch
+from dlpractice.training.loop import ArrayDataset, evaluate, seeded_loader, train, train_epoch
 from dlpractice.models import MLP
-from dlpractice.engine.lit_classifier import LitClassifier
 from dlpractice.training.optimizers import OPTIMIZERS, make_optimizer
-from dlpractice.course.runs import RunContext, new_run_dir
+from dlpractice.course.runs import RunContext, RunOptions, new_run_dir
 from dlpractice.training.schedules import SCHEDULES, make_schedule
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
@@ -131,7 +130,7 @@ class TableDataset(Dataset):
 check.table_dataset(TableDataset)
 
 # %% [markdown]
-# The library's version is `dlpractice.training.minibatch.ArrayDataset` (it also takes float targets, for regression).
+# The library's version is `dlpractice.training.loop.ArrayDataset` (it also takes float targets, for regression).
 #
 # Next we split the rows into three parts, with `make_split` from `dlpractice.data` (70 % / 15 % / 15 %, each class in the
 # same proportion in every part, inputs standardised with the **training** part's mean and standard deviation):
@@ -184,7 +183,7 @@ def train_epoch_answer(model, loader, loss_fn, optimizer):
 check.train_epoch(train_epoch_answer)
 
 # %% [markdown]
-# The library's `train_epoch` (in `src/dlpractice/minibatch.py`) is that loop, plus a learning-rate scheduler
+# The library's `train_epoch` (in `src/dlpractice/training/loop.py`) is that loop, plus a learning-rate scheduler
 # (section 5). `train(model, loss_fn, loader, (x_val, y_val), optimizer, epochs)` calls it once per epoch and
 # records the training loss, the validation loss and accuracy, and the learning rate of every step.
 #
@@ -601,7 +600,7 @@ def load_checkpoint_answer(path, model, optimizer, scheduler):
 check.checkpoint(save_checkpoint_answer, load_checkpoint_answer)
 
 # %% [markdown]
-# The library's `save_checkpoint` / `load_checkpoint` (in `src/dlpractice/checkpointing.py`) also keep the random
+# The library's `save_checkpoint` / `load_checkpoint` (in `src/dlpractice/training/checkpointing.py`) also keep the random
 # state. A run with Adam and a cosine schedule, never stopped, against the same run stopped halfway and resumed
 # from its checkpoint — once with everything, once with the optimiser's state forgotten:
 
@@ -659,7 +658,7 @@ print("largest difference, resumed vs never stopped:",
 # that part once. What we write is a `LightningModule` with the pieces that differ:
 
 # %%
-print(inspect.getsource(LitClassifier))
+print(inspect.getsource(Classifier))
 
 # %% [markdown]
 # The course's engine `dlpractice.engine.fit(module, datamodule, ctx, config, seed)` builds the Lightning
@@ -668,11 +667,11 @@ print(inspect.getsource(LitClassifier))
 # train the Adam run of section 4 once more:
 
 # %%
-ctx = RunContext(dir=new_run_dir(LOGS, "lightning"), accelerator="cpu")  # a fresh run folder
+ctx = RunContext(dir=new_run_dir(LOGS, "lightning"), options=RunOptions(accelerator="cpu"))  # a fresh run folder
 torch.manual_seed(0)  # the same initial weights as digits_run
-pl_module = LitClassifier(MLP(64, (128, 128), 10), num_classes=10, optimizer="adam", lr=1e-3)
+pl_module = Classifier(MLP(64, (128, 128), 10), num_classes=10, optimizer="adam", lr=1e-3)
 data = ArrayDataModule(split.parts["train"], split.parts["val"], batch_size=32, seed=0)
-trainer = fit(pl_module, data, ctx, EngineConfig(max_epochs=EPOCHS), seed=0)
+trainer = fit(pl_module, data, ctx, EngineConfig(epochs=EPOCHS), seed=0)
 print(final_metrics(trainer))
 
 hand_model = optimizer_runs["adam"][0]

@@ -47,9 +47,8 @@ from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.checks import lab03 as check
 from dlpractice.data import mnist_sample
 from dlpractice.data.image_sets import load_images
-from dlpractice.engine.image_classifier import predict_logits
 from dlpractice.labs.cnn import CnnConfig, examples, train_cnn
-from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table
+from dlpractice.models import predict, LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table
 from dlpractice.course.runs import RunContext, new_run_dir
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer images and epochs, same lessons
@@ -401,7 +400,7 @@ check.channel_stats(channel_stats)
 # checkpoints. Training images are randomly shifted by up to 2 pixels each epoch (**augmentation**).
 
 # %%
-config = CnnConfig(max_epochs=3, max_train=1500) if QUICK else CnnConfig()
+config = CnnConfig(epochs=3, max_train=1500) if QUICK else CnnConfig()
 config = config.settled()  # the dataset's defaults for what the config leaves at None
 data = load_images(config.dataset, seed=config.seed, max_train=config.max_train)
 print(f"{config.dataset}: train {tuple(data.train[0].shape)}, validation {len(data.val[1])}, test {len(data.test[1])}; "
@@ -411,9 +410,9 @@ start = time.perf_counter()
 module, trainer = train_cnn(config, data, ctx)
 cnn_seconds = time.perf_counter() - start
 x_test, y_test = data.test
-predicted = predict_logits(module, x_test).argmax(dim=1)
+predicted = predict(module, x_test).argmax(dim=1)
 cnn_accuracy = (predicted == y_test).float().mean().item()
-print(f"CNN test accuracy {cnn_accuracy:.4f} after {config.max_epochs} epochs ({cnn_seconds:.0f} s)")
+print(f"CNN test accuracy {cnn_accuracy:.4f} after {config.epochs} epochs ({cnn_seconds:.0f} s)")
 
 # %% [markdown]
 # To follow the losses and the learning rate in TensorBoard (in Jupyter or Colab: `%load_ext tensorboard`, then
@@ -431,7 +430,7 @@ x_train, y_train = data.train
 forest = RandomForestClassifier(n_estimators=100, n_jobs=-1, random_state=0).fit(x_train.flatten(1).numpy(), y_train.numpy())
 shifted = torch.roll(x_test, shifts=(3, 3), dims=(2, 3))
 scores = {
-    "CNN": {"test": cnn_accuracy, "shifted test": (predict_logits(module, shifted).argmax(dim=1) == y_test).float().mean().item()},
+    "CNN": {"test": cnn_accuracy, "shifted test": (predict(module, shifted).argmax(dim=1) == y_test).float().mean().item()},
     "random forest": {"test": forest.score(x_test.flatten(1).numpy(), y_test.numpy()),
                       "shifted test": forest.score(shifted.flatten(1).numpy(), y_test.numpy())},
 }

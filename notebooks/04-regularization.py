@@ -44,11 +44,11 @@ from torchvision.transforms import v2
 
 import dlpractice.course.notebooks
 from dlpractice.training import generalization_plots, plots, regularizers
-from dlpractice.vision.augmentation import AugmentedImages
+from dlpractice.data import AugmentedImages
 from dlpractice.checks import lab04 as check
 from dlpractice.labs.regularization import (VARIANTS, RegularizationConfig, batch_norm_demo, comparison_table,
                                             load_parts, summarise, train_variant)
-from dlpractice.training.minibatch import seeded_loader
+from dlpractice.training.loop import seeded_loader
 from dlpractice.models.wide_mlp import WideMLP
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: less data, fewer epochs and seeds
@@ -77,7 +77,7 @@ plt.show()
 # %% [markdown]
 # The network: `WideMLP`, Flatten → Linear(784, 256) → ReLU → Linear(256, 256) → ReLU → Linear(256, 10), with
 # switches for dropout and batch norm. Every variant in this lab trains the same way
-# (`dlpractice.labs.regularization.train_variant`): lab 02's mini-batch loop (`dlpractice.training.minibatch.train`),
+# (`dlpractice.labs.regularization.train_variant`): lab 02's mini-batch loop (`dlpractice.training.loop.train`),
 # AdamW, cross-entropy, batches of 50, a seed that fixes the initial weights, the batches, the dropout masks and
 # the augmentations. First with no regularisation at all:
 
@@ -306,7 +306,7 @@ plt.show()
 # %% [markdown]
 # **A trap.** A v2 transform called on a *batch* of shape `(N, C, H, W)` draws **one** set of random parameters
 # and applies it to every image of the batch. To give each image its own, apply the transform image by image —
-# the usual place is a `Dataset`'s `__getitem__` (here `dlpractice.vision.augmentation.AugmentedImages`), so that the
+# the usual place is a `Dataset`'s `__getitem__` (here `dlpractice.data.AugmentedImages`), so that the
 # `DataLoader` draws a new version of each image every epoch.
 
 # %%

@@ -52,10 +52,9 @@ from dlpractice.vision import plots as cnn_plots
 from dlpractice import explain
 from dlpractice.checks import lab06 as check
 from dlpractice.explain import plots
-from dlpractice.engine.image_classifier import predict_logits
 from dlpractice.labs.cnn_visualization import (VisualizationConfig, explain_each, methods, pixel_bounds, sanity_checks,
                                                 spread_examples, trained_model)
-from dlpractice.models import layer_table
+from dlpractice.models import evaluating, layer_table, predict
 from dlpractice.course.runs import RunContext, new_run_dir
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: a shorter training, fewer images, same lessons
@@ -81,9 +80,9 @@ ctx = RunContext(dir=new_run_dir(RUNS, "cnn-visualization"))
 start = time.perf_counter()
 model, data = trained_model(config, ctx)
 x_test, y_test = data.test
-accuracy = (predict_logits(model, x_test).argmax(dim=1) == y_test).float().mean().item()
+accuracy = (predict(model, x_test).argmax(dim=1) == y_test).float().mean().item()
 black = -data.mean[0] / data.std[0]  # a black pixel after normalisation
-print(f"test accuracy {accuracy:.4f} after {config.max_epochs} epochs ({time.perf_counter() - start:.0f} s); "
+print(f"test accuracy {accuracy:.4f} after {config.epochs} epochs ({time.perf_counter() - start:.0f} s); "
       f"a black pixel is {black:.3f} after normalisation")
 print(layer_table(model, x_test[:1]))
 
@@ -112,7 +111,7 @@ plt.show()
 # `model.training` says which (the check hands over models in both modes). Remove and restore in a `finally:`, so
 # that an error does not leave them behind.
 #
-# The evaluation-mode part exists in the library as a context manager, `explain.evaluating(model)`: the model in
+# The evaluation-mode part exists in the library as a context manager, `dlpractice.models.evaluating(model)`: the model in
 # evaluation mode inside the `with`, its own mode back afterwards. Write it by hand here; use it in the later
 # exercises if you like.
 
@@ -181,7 +180,7 @@ def vanilla_saliency(model, images, target):
     # TODO: a fresh leaf x; in evaluation mode, each image's target score model(x)[torch.arange(N), target];
     # TODO: backward of their sum; return x.grad's absolute value
     x = images.detach().clone().requires_grad_(True)
-    with explain.evaluating(model):
+    with evaluating(model):
         scores = model(x)[torch.arange(len(x)), target]
         scores.sum().backward()
     return x.grad.abs()
@@ -221,7 +220,7 @@ def grad_cam(model, images, layer, target):
     found = []
     handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output))
     try:
-        with explain.evaluating(model):
+        with evaluating(model):
             scores = model(images)[torch.arange(len(images)), target]
     finally:
         handle.remove()
@@ -277,7 +276,7 @@ def occlusion(model, images, target, window, stride, baseline):
     cols = range(0, width - window + stride, stride)
     total = torch.zeros_like(images)
     count = torch.zeros(1, 1, height, width)
-    with torch.no_grad(), explain.evaluating(model):
+    with torch.no_grad(), evaluating(model):
         clean = model(images)[torch.arange(len(images)), target]
         for i in rows:
             for j in cols:
@@ -361,13 +360,13 @@ plt.show()
 shape = tuple(images.shape[1:])
 raw = explain.activation_maximization(model, shape, classes=list(range(data.num_classes)), steps=config.actmax_steps,
                                       l2=0.0, tv=0.0, jitter=0)
-fig = plots.activation_maximization(data.unnormalize(raw), data.classes, predict_logits(model, raw).softmax(dim=1).diagonal())
+fig = plots.activation_maximization(data.unnormalize(raw), data.classes, predict(model, raw).softmax(dim=1).diagonal())
 fig.suptitle("Activation maximisation without any regularisation")
 plt.show()
 dreams = explain.activation_maximization(model, shape, classes=list(range(data.num_classes)), steps=config.actmax_steps,
                                          bounds=pixel_bounds(data))
 fig = plots.activation_maximization(data.unnormalize(dreams), data.classes,
-                                    predict_logits(model, dreams).softmax(dim=1).diagonal())
+                                    predict(model, dreams).softmax(dim=1).diagonal())
 plt.show()
 
 # %% [markdown]
@@ -418,7 +417,7 @@ def deletion_curve(model, images, attributions, target, baseline, steps):
     n, _, height, width = images.shape
     order = attributions.sum(dim=1).flatten(1).argsort(dim=1, descending=True)
     curve = []
-    with torch.no_grad(), explain.evaluating(model):
+    with torch.no_grad(), evaluating(model):
         for k in range(steps + 1):
             removed = torch.zeros(n, height * width, dtype=torch.bool)
             removed.scatter_(1, order[:, :round(k * height * width / steps)], True)
@@ -483,7 +482,7 @@ check.randomized_copy(randomized_copy)
 
 # %%
 randomized = explain.randomized_copy(model, seed=config.seed + 1)  # the copy sanity_checks explained
-print(f"random network's test accuracy: {(predict_logits(randomized, x_test).argmax(dim=1) == y_test).float().mean():.3f}")
+print(f"random network's test accuracy: {(predict(randomized, x_test).argmax(dim=1) == y_test).float().mean():.3f}")
 fig = plots.randomization(data.unnormalize(x_s[:2]), checks.trained_maps, checks.randomized_maps, checks.correlations)
 plt.show()
 

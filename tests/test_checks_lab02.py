@@ -9,7 +9,7 @@ from torch.utils.data import Dataset
 
 from dlpractice.training import activations, checkpointing, gradient_flow, optimizers, schedules
 from dlpractice.checks import lab02 as check
-from dlpractice.training.minibatch import ArrayDataset
+from dlpractice.training.loop import ArrayDataset
 from exercise_checks import fails, stub
 
 
@@ -136,7 +136,7 @@ def test_train_epoch():
         return total / len(loader.dataset)
 
     assert check.train_epoch(zero_after_step)
-    from dlpractice.training.minibatch import train_epoch
+    from dlpractice.training.loop import train_epoch
     assert check.train_epoch(train_epoch)
     fails(check.train_epoch, epoch_variant(zero_grad=False), match="call optimizer.zero_grad\\(\\) before each batch")
     fails(check.train_epoch, epoch_variant(train_mode=False), match="call model.train\\(\\) first")

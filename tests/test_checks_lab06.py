@@ -9,6 +9,7 @@ from torch import nn
 
 from dlpractice import explain
 from dlpractice.checks import lab06 as check
+from dlpractice.models import evaluating
 from exercise_checks import fails, stub
 
 
@@ -60,7 +61,7 @@ def hooked_maps(model, images, layer):  # the notebook's answer
 
 
 def maps_by_walking(model, images, layer):  # another correct answer: run the Sequential by hand up to the layer
-    with torch.no_grad(), explain.evaluating(model):
+    with torch.no_grad(), evaluating(model):
         x = images
         for module in model.features:
             x = module(x)
@@ -116,7 +117,7 @@ def test_feature_maps_hook():
 
 def saliency_backward(model, images, target):  # the notebook's answer
     x = images.detach().clone().requires_grad_(True)
-    with explain.evaluating(model):
+    with evaluating(model):
         scores = model(x)[torch.arange(len(x)), target]
         scores.sum().backward()
     return x.grad.abs()
@@ -172,7 +173,7 @@ def test_vanilla_saliency():
 
     def clone_not_leaf(model, images, target):
         x = images.clone().requires_grad_(True)  # not a leaf when images already requires grad
-        with explain.evaluating(model):
+        with evaluating(model):
             model(x).gather(1, target.view(-1, 1)).sum().backward()
         return x.grad.abs()
 
@@ -202,7 +203,7 @@ def grad_cam_hook(model, images, layer, target):  # the notebook's answer
     found = []
     handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output))
     try:
-        with explain.evaluating(model):
+        with evaluating(model):
             scores = model(images).gather(1, target.view(-1, 1))
     finally:
         handle.remove()
@@ -303,7 +304,7 @@ def occlusion_loops(model, images, target, window, stride, baseline):  # the not
     cols = range(0, max(width - window, 0) + stride, stride)
     total = torch.zeros_like(images)
     count = torch.zeros(1, 1, height, width)
-    with torch.no_grad(), explain.evaluating(model):
+    with torch.no_grad(), evaluating(model):
         clean = model(images).gather(1, target.view(-1, 1)).squeeze(1)
         for i in rows:
             for j in cols:
@@ -371,7 +372,7 @@ def deletion_sorted(model, images, attributions, target, baseline, steps):  # th
     n, _, h, w = images.shape
     order = attributions.sum(dim=1).flatten(1).argsort(dim=1, descending=True)
     curve = []
-    with torch.no_grad(), explain.evaluating(model):
+    with torch.no_grad(), evaluating(model):
         for k in range(steps + 1):
             removed = torch.zeros(n, h * w, dtype=torch.bool)
             removed.scatter_(1, order[:, :round(k * h * w / steps)], True)

@@ -20,7 +20,7 @@ from dlpractice.engine.checkpoints import check_plain_hparams
 from toy_lab import CRASH_STATUS, ToyConfig
 
 TOY_CLI = Path(__file__).with_name("toy_cli.py")
-QUICK_EPOCHS = ToyConfig.quick().max_epochs
+QUICK_EPOCHS = ToyConfig.quick().epochs
 STEPS_PER_EPOCH = 5  # ceil(0.6 * 256 / 32): the crash step below relies on it
 
 
@@ -92,11 +92,11 @@ def test_rng_state_survives_a_weights_only_round_trip(tmp_path: Path) -> None:
 
 
 def test_engine_config_validates_its_fields() -> None:
-    with pytest.raises(ValueError, match="max_epochs"):
-        EngineConfig(max_epochs=0)
+    with pytest.raises(ValueError, match="epochs"):
+        EngineConfig(epochs=0)
     with pytest.raises(ValueError, match="monitor"):
         EngineConfig(patience=2, monitor=None)
-    assert ToyConfig.quick().max_epochs == QUICK_EPOCHS
+    assert ToyConfig.quick().epochs == QUICK_EPOCHS
 
 
 def test_hparams_that_weights_only_would_reject_fail_before_training() -> None:

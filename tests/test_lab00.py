@@ -49,7 +49,7 @@ def test_registered_as_lab_00():
     ({"test_fraction": 1.0}, "test_fraction"),
     ({"minority_fraction": 0.6}, "minority_fraction"),
     ({"cv_folds": 1}, "cv_folds"),
-    ({"n_trees": 0}, "n_trees"),
+    ({"trees": 0}, "trees"),
 ])
 def test_config_rejects_bad_values(values, message):
     with pytest.raises(ValueError, match=message):

@@ -13,7 +13,7 @@ from dlpractice.autograd import backprop
 from dlpractice.course import registry
 from dlpractice.course.errors import UserError
 from dlpractice.labs.pytorch_basics import PytorchBasicsConfig
-from dlpractice.training.loop import evaluate_loss, train
+from dlpractice.training.loop import evaluate, train_tensors
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
 FIGURES = ["loss_curves.png", "moons_boundary.png", "sine_fit.png", "spirals_boundary.png", "tabular_comparison.png"]
@@ -132,11 +132,11 @@ def test_the_loop_keeps_the_best_validation_epoch_and_logs_every_epoch():
     torch.manual_seed(0)
     x, y = torch.randn(60, 2), torch.randn(60, 1)  # pure noise: the validation loss soon turns up
     model, writer = MLP(2, (32,), 1), Recorder()
-    history = train(model, nn.MSELoss(), x[:40], y[:40], x[40:], y[40:], epochs=60, lr=0.05, writer=writer, tag="t")
+    history = train_tensors(model, nn.MSELoss(), x[:40], y[:40], x[40:], y[40:], epochs=60, lr=0.05, writer=writer, tag="t")
     assert len(history.train_loss) == len(history.val_loss) == 60
     assert history.train_loss[-1] < history.train_loss[0]
     assert history.best_epoch < 59
-    assert evaluate_loss(model, nn.MSELoss(), x[40:], y[40:]) == pytest.approx(min(history.val_loss))
+    assert evaluate(model, nn.MSELoss(), x[40:], y[40:])[0] == pytest.approx(min(history.val_loss))
     assert writer.calls[:2] == [("t/train_loss", 0), ("t/val_loss", 0)] and len(writer.calls) == 120
 
 

@@ -17,7 +17,7 @@ from dlpractice.course import registry
 from dlpractice.engine.quiet import quiet_lightning
 from dlpractice.course.errors import UserError
 from dlpractice.labs.intermediate_pytorch import IntermediatePytorchConfig
-from dlpractice.training.minibatch import ArrayDataset, seeded_loader, train
+from dlpractice.training.loop import ArrayDataset, seeded_loader, train
 from dlpractice.training.optimizers import make_optimizer
 
 FIGURES = ["activations.png", "gradient_norms.png", "learning_curves.png", "optimizers.png", "resume.png", "schedules.png"]
@@ -55,7 +55,7 @@ def test_quick_run_writes_metrics_report_figures_checkpoints_and_tensorboard(qui
     assert len(lrs) > config.epochs and lrs[0] == pytest.approx(config.schedule_lr, rel=1e-6) and lrs[-1] < 0.01 * lrs[0]
     events = EventAccumulator(str(board))  # Lightning, through the engine's logger
     events.Reload()
-    assert {"train_loss", "val_loss", "val_acc"} <= set(events.Tags()["scalars"])
+    assert {"train_loss_epoch", "val_loss", "val_accuracy"} <= set(events.Tags()["scalars"])
 
 
 def test_quick_run_meets_its_targets_and_shows_the_lessons(quick_runs):

@@ -54,7 +54,7 @@ def test_quick_run_writes_metrics_report_figures_tensorboard_and_checkpoints(qui
     assert {"train_loss_step", "val_loss", "val_accuracy"} <= set(events.Tags()["scalars"])
     assert {p.name for p in (outcome.run_dir / "checkpoints").iterdir()} == {"best.ckpt", "last.ckpt"}
     config = json.loads((outcome.run_dir / "config.json").read_text())["config"]
-    assert config["max_epochs"] == 2 and config["model"] is None  # saved as given; the presets fill the Nones at run time
+    assert config["epochs"] == 2 and config["model"] is None  # saved as given; the presets fill the Nones at run time
 
 
 def test_quick_run_learns_and_the_checks_by_hand_agree_with_pytorch(quick_runs):
@@ -98,20 +98,20 @@ def test_registered_as_lab_03_with_its_target_and_budget():
 
 def test_presets_fill_what_the_config_leaves_open_and_explicit_values_win():
     default = CnnConfig().settled()
-    assert (default.model, default.width, default.max_epochs) == ("vgg", 16, PRESETS["mnist_sample"]["max_epochs"])
+    assert (default.model, default.width, default.epochs) == ("vgg", 16, PRESETS["mnist_sample"]["epochs"])
     mnist = CnnConfig(dataset="mnist").settled()
-    assert mnist.max_epochs == PRESETS["mnist"]["max_epochs"] and mnist.augment is False
-    cifar = CnnConfig(dataset="cifar10", max_epochs=1).settled()
-    assert (cifar.model, cifar.max_epochs, cifar.augment) == ("resnet", 1, True)
+    assert mnist.epochs == PRESETS["mnist"]["epochs"] and mnist.augment is False
+    cifar = CnnConfig(dataset="cifar10", epochs=1).settled()
+    assert (cifar.model, cifar.epochs, cifar.augment) == ("resnet", 1, True)
     assert set(PRESETS) == set(IMAGE_SETS)
 
 
 @pytest.mark.parametrize("overrides, message", [
-    ({"max_epochs": 0}, "max_epochs must be > 0"),
+    ({"epochs": 0}, "epochs must be > 0"),
     ({"lr": -0.01}, "lr must be > 0"),
     ({"width": 0}, "width must be > 0"),
     ({"batch_size": 0}, "batch_size must be > 0"),
-    ({"threads": 0}, "threads must be > 0"),
+    ({"threads": 0}, "threads must be between 1"),
     ({"max_train": 10}, "max_train must be >= 100"),
     ({"weight_decay": -1}, "weight_decay must be >= 0"),
     ({"dataset": "imagenet"}, "dataset"),
@@ -200,7 +200,7 @@ def test_fashion_mnist_runs_from_tiny_idx_files(monkeypatch, tmp_path):
     raw = tmp_path / "data" / "FashionMNIST" / "raw"
     write_idx(raw, "train", *fake_images(200, (28, 28), seed=0))
     write_idx(raw, "t10k", *fake_images(40, (28, 28), seed=1))
-    outcome = dlpractice.run("cnn", quick=True, overrides={"dataset": "fashion_mnist", "max_train": None, "max_epochs": 1,
+    outcome = dlpractice.run("cnn", quick=True, overrides={"dataset": "fashion_mnist", "max_train": None, "epochs": 1,
                                                             "width": 4, "log_every_n_steps": 1}, out=tmp_path / "runs", data_dir=tmp_path / "data")
     assert outcome.metrics["epochs"] == 1
     assert 0 <= outcome.metrics["cnn_test_accuracy"] <= 1
@@ -229,14 +229,14 @@ def test_cifar10_runs_from_a_fake_in_torchvision_format_with_its_resnet_and_augm
     data = load_images("cifar10", tmp_path / "data")
     assert data.train[0].shape == (90, 3, 32, 32) and data.channels == 3 and data.classes == classes
     assert data.augmentation(data.train[0][0]).shape == (3, 32, 32)
-    outcome = dlpractice.run("cnn", quick=True, overrides={"dataset": "cifar10", "max_train": None, "max_epochs": 1,
+    outcome = dlpractice.run("cnn", quick=True, overrides={"dataset": "cifar10", "max_train": None, "epochs": 1,
                                                             "width": 4, "log_every_n_steps": 1}, out=tmp_path / "runs", data_dir=tmp_path / "data")
     report = (outcome.run_dir / "report.md").read_text()
     assert "## The trained resnet, layer by layer" in report and "| SmallResNet |" in report
 
 
 def test_full_mnist_from_a_data_dir(shared_mnist_root, tmp_path):
-    outcome = dlpractice.run("cnn", quick=True, overrides={"dataset": "mnist", "max_train": 3000, "max_epochs": 1},
+    outcome = dlpractice.run("cnn", quick=True, overrides={"dataset": "mnist", "max_train": 3000, "epochs": 1},
                              out=tmp_path, data_dir=shared_mnist_root)
     assert outcome.metrics["cnn_test_accuracy"] > 0.9
     report = (outcome.run_dir / "report.md").read_text()

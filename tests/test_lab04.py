@@ -12,13 +12,14 @@ from torchvision.transforms import v2
 
 import dlpractice
 from dlpractice.course import registry
-from dlpractice.vision.augmentation import AugmentedImages, make_augmentation
+from dlpractice.data import AugmentedImages
+from dlpractice.vision.augmentation import make_augmentation
 from dlpractice.checks.lab04 import shifts_of
 from dlpractice.course.errors import UserError
 from dlpractice.labs.regularization import (TECHNIQUES, VARIANTS, RegularizationConfig, load_parts, techniques,
                                             train_variant)
-from dlpractice.training.loop import torch_threads
-from dlpractice.training.minibatch import evaluate
+from dlpractice.course.runner import torch_threads
+from dlpractice.training.loop import evaluate
 from dlpractice.models.wide_mlp import WideMLP
 
 FIGURES = ["augmented_digits.png", "generalization_gap.png", "learning_curves.png"]
@@ -173,7 +174,7 @@ def test_registered_as_lab_04():
     ({"train_size": 101}, "train_size % batch_size must not be 1"),
     ({"patience": 0}, "patience must be > 0"),
     ({"augmentation": "flip"}, "not a valid 'shift' | 'affine'"),
-    ({"threads": 0}, "threads must be > 0"),
+    ({"threads": 0}, "threads must be between 1"),
 ])
 def test_bad_config_values_are_user_errors(overrides, message, tmp_path):
     with pytest.raises(UserError, match=message):

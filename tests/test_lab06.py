@@ -38,7 +38,7 @@ def lab03_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DLPRACTICE_OFFLINE", "1")
         return dlpractice.run("03", quick=True, out=tmp_path_factory.mktemp("runs03"),
-                              overrides={"max_epochs": 1, "max_train": 500, "forest_trees": 2,
+                              overrides={"epochs": 1, "max_train": 500, "trees": 2,
                                          "log_every_n_steps": 4})
 
 

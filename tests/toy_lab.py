@@ -31,7 +31,7 @@ class ToyConfig(EngineConfig):
 
     @classmethod
     def quick(cls) -> "ToyConfig":
-        return cls(max_epochs=4, n=256, log_every_n_steps=2)
+        return cls(epochs=4, n=256, log_every_n_steps=2)
 
 
 class ToyRegressor(pl.LightningModule):
@@ -60,7 +60,7 @@ class ToyRegressor(pl.LightningModule):
 
 
 def mnist_brightness(n: int, ctx: RunContext) -> tuple:
-    images, labels = as_tensors(mnist(train=False, data_dir=ctx.data_dir))
+    images, labels = as_tensors(mnist(train=False, data_dir=ctx.options.data_dir))
     return images[:n].mean(dim=(1, 2, 3)).unsqueeze(1).numpy(), (labels[:n, None].float() / 9).numpy()
 
 

@@ -16,8 +16,8 @@ from dlpractice.course import config as configs
 from dlpractice.course import registry
 from dlpractice.course.errors import UserError
 from dlpractice.course.report import format_value
-from dlpractice.course.runner import RunOptions, RunOutcome, make_config, run_lab
-from dlpractice.course.runs import is_main_process
+from dlpractice.course.runner import RunOutcome, make_config, run_lab
+from dlpractice.course.runs import RunOptions, is_main_process
 
 app = typer.Typer(
     add_completion=False,

@@ -24,6 +24,7 @@ from dlpractice import explain
 from dlpractice.checks import tensors
 from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close
 from dlpractice.checks.tensors import answer, isolated, randomize_batch_norms
+from dlpractice.models import evaluating
 
 __all__ = ["feature_maps_hook", "vanilla_saliency", "grad_cam", "occlusion", "deletion_curve", "randomized_copy"]
 
@@ -73,7 +74,7 @@ def module_named(model: nn.Module, name: str) -> nn.Module:
 
 def targets_for(model: nn.Module, images: Tensor) -> Tensor:
     """One class per image, not the predicted one for most of them (so the predicted class is told apart)."""
-    with torch.no_grad(), explain.evaluating(model):
+    with torch.no_grad(), evaluating(model):
         predicted = model(images).argmax(dim=1)
     classes = model.classifier[-1].out_features
     target = (predicted + 1 + torch.arange(len(images))) % classes
@@ -98,7 +99,7 @@ def on_model(fn: Callable, model: nn.Module, *args: Any, case: str, hints: dict[
     expect(model.training == was_training, case,
            f"the model was in {mode(was_training)} mode before your call and is in {mode(model.training)} mode after "
            "it. Hint: remember `was_training = model.training`, call model.eval(), and end with "
-           "model.train(was_training) (or use `with explain.evaluating(model):`).")
+           "model.train(was_training) (or use `with dlpractice.models.evaluating(model):`).")
     changed = [k for k, v in model.state_dict().items() if not torch.equal(v, before[k])]
     if any("running" in k or "num_batches" in k for k in changed):
         raise CheckFailed(f"case '{case}': {TRAIN_MODE}")
@@ -592,5 +593,5 @@ def randomized_copy(fn: Callable[[nn.Module], nn.Module]) -> None:
                 expect(fresh, case, f"batch norm '{name}' has running statistics that are neither the trained ones "
                        "nor fresh ones (mean 0, variance 1). Hint: reset_running_stats().")
         x = torch.randn(2, channels, *size)
-        with torch.no_grad(), explain.evaluating(got), explain.evaluating(model):
+        with torch.no_grad(), evaluating(got), evaluating(model):
             expect(not tensors.close(got(x), model(x)), case, "the copy computes what the model computes.")

@@ -4,10 +4,37 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import types
+from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from dlpractice.course.errors import UserError
+
+
+@dataclass
+class LabConfig:
+    """What every lab's config starts with: its seed, and how many CPU threads torch may use while it runs.
+
+    A lab's config subclasses it (`class MyConfig(LabConfig)`), adds its own fields, all with defaults, and a
+    `quick()` classmethod; the runner applies `threads` around the lab's `run`. A subclass that defines
+    `__post_init__` must call `super().__post_init__()`.
+    """
+
+    seed: int = 0  # same seed, same metrics
+    # torch's intra-op threads while the lab runs. None: one per core, fastest on a quiet machine (full MNIST in
+    # lab 03: 74 s with both cores of a 2-core laptop, 99 s with one). On a machine busy with other work, two
+    # threads that keep waiting for each other can run 3-10x slower than one: then use `--set threads=1`.
+    threads: int | None = None
+
+    def __post_init__(self) -> None:
+        cores = os.cpu_count() or 1
+        if self.threads is not None and not 0 < self.threads <= cores:
+            raise ValueError(f"threads must be between 1 and the {cores} cores of this machine, or None, got {self.threads}")
+
+    @classmethod
+    def quick(cls) -> LabConfig:
+        return cls()
 
 
 def fields_with_types(config_cls: type) -> dict[str, Any]:

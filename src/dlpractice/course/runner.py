@@ -8,6 +8,8 @@ import os
 import platform
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,19 +18,7 @@ from dlpractice.course import config as configs
 from dlpractice.course import registry, report
 from dlpractice.course.errors import UserError
 from dlpractice.course.lab import Lab
-from dlpractice.course.runs import RUN_DIR_ENV, RunContext, new_run_dir, write_json
-
-
-@dataclass
-class RunOptions:
-    """How to run a lab, as opposed to what it computes (that is its config)."""
-
-    out: Path = Path("runs")
-    data_dir: Path | None = None
-    accelerator: str = "auto"
-    devices: str = "auto"
-    strategy: str = "auto"
-    resume: Path | None = None
+from dlpractice.course.runs import RUN_DIR_ENV, RunContext, RunOptions, new_run_dir, write_json
 
 
 @dataclass
@@ -79,14 +69,7 @@ def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
         run_dir = Path(os.environ[RUN_DIR_ENV])
     else:
         run_dir = new_run_dir(options.out, lab.name)
-    ctx = RunContext(
-        dir=run_dir,
-        data_dir=options.data_dir,
-        accelerator=options.accelerator,
-        devices=options.devices,
-        strategy=options.strategy,
-        resume_from=resume_from,
-    )
+    ctx = RunContext(dir=run_dir, options=options, resume_from=resume_from)
     config_values = dataclasses.asdict(config)
     if ctx.is_main_process and resume_from is None:
         write_json(run_dir / "config.json", {
@@ -99,7 +82,8 @@ def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
     os.environ[RUN_DIR_ENV] = str(run_dir)
     start = time.perf_counter()
     try:
-        result = lab.run(config, ctx)
+        with torch_threads(config.threads):
+            result = lab.run(config, ctx)
     except UserError:
         if resume_from is None and ctx.is_main_process:  # bad input found late (a missing dataset): leave no half run
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -112,6 +96,20 @@ def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
         (run_dir / "report.md").write_text(report.render(lab, result, config_values, run_dir, wall_s))
     met = {t.metric: t.met(result.metrics.get(t.metric)) for t in lab.targets}
     return RunOutcome(lab=lab, run_dir=run_dir, metrics=result.metrics, wall_s=wall_s, met=met)
+
+
+@contextmanager
+def torch_threads(n: int | None) -> Iterator[None]:
+    """Run the block with `n` intra-op threads, then restore the previous number (`None`: leave it alone)."""
+    import torch  # here, not at the top: the course machinery loads without torch
+
+    previous = torch.get_num_threads()
+    if n is not None:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def run(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,15 +14,24 @@ RUN_DIR_ENV = "DLPRACTICE_RUN_DIR"
 
 
 @dataclass
+class RunOptions:
+    """How to run a lab, as opposed to what it computes (that is its config): `dlpractice run`'s options."""
+
+    out: Path = Path("runs")  # the folder that holds the run folders
+    data_dir: Path | None = None  # downloaded datasets
+    accelerator: str = "auto"
+    devices: str = "auto"
+    strategy: str = "auto"
+    resume: Path | None = None  # a run folder to continue
+
+
+@dataclass
 class RunContext:
     """Where a lab writes, and how it should train (passed to every lab's `run`)."""
 
     dir: Path
-    data_dir: Path | None = None
-    accelerator: str = "auto"
-    devices: str = "auto"
-    strategy: str = "auto"
-    resume_from: Path | None = None
+    options: RunOptions = field(default_factory=RunOptions)
+    resume_from: Path | None = None  # the checkpoint a resumed run continues from
 
     @property
     def figures_dir(self) -> Path:

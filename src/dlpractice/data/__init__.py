@@ -4,6 +4,7 @@ Offline sets (synthetic, tables, the MNIST sample, MNIST-1D) come as NumPy array
 (MNIST, Fashion-MNIST, CIFAR-10) come as torchvision datasets, with `as_tensors` to get whole tensors.
 """
 
+from dlpractice.data.augmented_images import AugmentedImages
 from dlpractice.data.mnist1d import MNIST1D, mnist1d
 from dlpractice.data.mnist_sample import mnist_sample
 from dlpractice.data.root import data_root, downloads_allowed, offline
@@ -14,6 +15,7 @@ from dlpractice.data.tables import TABLES, Table, load_table
 from dlpractice.data.vision import VISION_DATASETS, as_tensors, cifar10, fashion_mnist, load_vision, mnist
 
 __all__ = [
+    "AugmentedImages",
     "MNIST1D",
     "Split",
     "TABLES",

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dlpractice.genomics.encoding import BASES, N_CODE
-
+BASES = "ACGT"  # a genome's alphabet; base codes are indices into it
+N_CODE = 4  # the code of anything that is not A, C, G or T (N, other IUPAC letters, padding)
 DEFAULT_CLASS_SIZES = (66, 240, 162, 75, 10)  # the class sizes of the coronavirus study
 _LETTERS = np.frombuffer((BASES + "N").encode(), dtype=np.uint8)
 

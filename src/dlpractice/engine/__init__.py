@@ -4,6 +4,7 @@ A lab's config subclasses `EngineConfig`; its `run` builds a LightningModule and
 `fit(module, datamodule, ctx, config, seed)`, which logs to TensorBoard, checkpoints, resumes and uses any devices.
 """
 
+from dlpractice.engine.classifier import Classifier
 from dlpractice.engine.config import EngineConfig
 from dlpractice.engine.datamodule import ArrayDataModule
 from dlpractice.engine.fit import fit
@@ -11,4 +12,4 @@ from dlpractice.engine.metrics import final_metrics
 from dlpractice.engine.rng import RngState
 from dlpractice.training.sampler import SeededSampler
 
-__all__ = ["ArrayDataModule", "EngineConfig", "RngState", "SeededSampler", "final_metrics", "fit"]
+__all__ = ["ArrayDataModule", "Classifier", "EngineConfig", "RngState", "SeededSampler", "final_metrics", "fit"]

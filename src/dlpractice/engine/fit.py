@@ -38,12 +38,12 @@ def fit(
     resuming = ("Checkpoint directory .* exists and is not empty.*",) if ctx.resume_from else ()
     with quiet_lightning(resuming), restored_determinism():  # the Trainer switches deterministic mode on when built
         trainer = pl.Trainer(
-            max_epochs=cfg.max_epochs,
+            max_epochs=cfg.epochs,
             deterministic=cfg.deterministic,
-            accelerator=ctx.accelerator,
-            devices=int(ctx.devices) if str(ctx.devices).isdigit() else ctx.devices,
-            strategy=ctx.strategy,
-            precision=choose_precision(ctx.accelerator),
+            accelerator=ctx.options.accelerator,
+            devices=int(ctx.options.devices) if str(ctx.options.devices).isdigit() else ctx.options.devices,
+            strategy=ctx.options.strategy,
+            precision=choose_precision(ctx.options.accelerator),
             logger=tensorboard_logger(ctx),
             callbacks=[*callbacks(ctx, cfg), *extra_callbacks],
             log_every_n_steps=cfg.log_every_n_steps,

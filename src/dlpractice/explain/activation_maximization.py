@@ -8,7 +8,7 @@ import torch
 from torch import Tensor, nn
 
 from dlpractice.explain.feature_maps import capture
-from dlpractice.explain.scores import device_of, evaluating
+from dlpractice.models.evaluation import device_of, evaluating
 
 
 def total_variation(images: Tensor) -> Tensor:

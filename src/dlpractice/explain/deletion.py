@@ -6,7 +6,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import device_of, evaluating, fixed_targets
+from dlpractice.explain.scores import fixed_targets
+from dlpractice.models.evaluation import device_of, evaluating
 
 
 @torch.no_grad()

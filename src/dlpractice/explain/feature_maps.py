@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import device_of, evaluating
+from dlpractice.models.evaluation import device_of, evaluating
 
 
 @contextmanager

@@ -8,7 +8,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from dlpractice.explain.feature_maps import capture
-from dlpractice.explain.scores import class_scores, device_of, evaluating
+from dlpractice.explain.scores import class_scores
+from dlpractice.models.evaluation import device_of, evaluating
 
 
 def grad_cam(model: nn.Module, images: Tensor, layer: nn.Module, target: int | Tensor | None = None,

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import device_of, evaluating
+from dlpractice.models.evaluation import device_of, evaluating
 
 
 def last_linear(model: nn.Module) -> nn.Linear:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from dlpractice.explain.scores import class_scores, device_of, evaluating
+from dlpractice.explain.scores import class_scores
+from dlpractice.models.evaluation import device_of, evaluating
 
 
 def saliency(model: nn.Module, images: Tensor, target: int | Tensor | None = None, absolute: bool = True) -> Tensor:

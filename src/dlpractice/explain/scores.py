@@ -1,31 +1,11 @@
-"""What every explanation method shares: the model in evaluation mode, and the score of the class being explained."""
+"""What every explanation method shares: the class being explained, and its score."""
 
 from __future__ import annotations
-
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import torch
 from torch import Tensor, nn
 
-
-@contextmanager
-def evaluating(model: nn.Module) -> Iterator[nn.Module]:
-    """The model in evaluation mode (batch norm uses its running statistics, dropout is off), restored afterwards.
-
-    In training mode an image's explanation would depend on the other images of its batch."""
-    was_training = model.training
-    model.eval()
-    try:
-        yield model
-    finally:
-        model.train(was_training)
-
-
-def device_of(model: nn.Module) -> torch.device:
-    """Where the model's parameters live; the CPU for a model without any (a fixed function)."""
-    parameter = next(model.parameters(), None)
-    return parameter.device if parameter is not None else torch.device("cpu")
+from dlpractice.models.evaluation import predict
 
 
 def as_targets(target: int | Tensor | None, logits: Tensor) -> Tensor:
@@ -49,7 +29,6 @@ def class_scores(model: nn.Module, images: Tensor, target: int | Tensor | None =
     return logits.gather(1, as_targets(target, logits).view(-1, 1)).squeeze(1)
 
 
-@torch.no_grad()
 def predicted_classes(model: nn.Module, images: Tensor) -> Tensor:
-    with evaluating(model):
-        return model(images.to(device_of(model))).argmax(dim=1).cpu()
+    """The class each image is predicted as (N,), on the CPU."""
+    return predict(model, images).argmax(dim=1)

@@ -6,7 +6,8 @@ import torch
 from torch import Tensor, nn
 
 from dlpractice.explain.saliency import saliency
-from dlpractice.explain.scores import evaluating, fixed_targets
+from dlpractice.explain.scores import fixed_targets
+from dlpractice.models.evaluation import evaluating
 
 
 def smoothgrad(model: nn.Module, images: Tensor, target: int | Tensor | None = None, samples: int = 25,

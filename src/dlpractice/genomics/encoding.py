@@ -9,8 +9,8 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-BASES = "ACGT"
-N_CODE = 4  # the code of anything that is not A, C, G or T (N, other IUPAC letters, padding)
+from dlpractice.data.genomes import BASES, N_CODE
+
 # The study's numeric encoding: one number per base, 0 for anything else.
 NUMERIC_VALUES = {"C": 0.25, "T": 0.50, "G": 0.75, "A": 1.0}
 

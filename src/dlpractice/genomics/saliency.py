@@ -12,18 +12,14 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from dlpractice.explain.input_x_gradient import input_x_gradient
 from dlpractice.models.genome_cnn import GenomeCNN
 
 
 def gradient_x_input(model: GenomeCNN, x: Tensor, target: Tensor, batch: int = 64) -> np.ndarray:
-    """(n, L): d(score of the target class)/d(input) x input, summed over the channels."""
-    model.eval()
-    out = []
-    for start in range(0, len(x), batch):
-        xb = x[start:start + batch].clone().requires_grad_(True)
-        model(xb).gather(1, target[start:start + batch, None]).sum().backward()
-        out.append((xb.grad * xb).sum(dim=1).detach())
-    return torch.cat(out).numpy()
+    """(n, L): d(score of the target class)/d(input) x input, summed over the channels (`batch` genomes at a time)."""
+    parts = [input_x_gradient(model, x[i:i + batch], target[i:i + batch]) for i in range(0, len(x), batch)]
+    return torch.cat(parts).sum(dim=1).numpy()
 
 
 def top_activations(model: GenomeCNN, x: Tensor, target: Tensor, count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 
 from dlpractice.data.genomes import GenomeSet
+from dlpractice.genomics.cross_validation import CrossValidation
 from dlpractice.genomics.primers import PrimerCandidate
-
-if TYPE_CHECKING:
-    from dlpractice.labs.cnn_rna import CrossValidation
 
 
 def planted_overlap(genomes: GenomeSet, c: PrimerCandidate) -> int:

@@ -24,40 +24,34 @@ from torch import Tensor
 from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.course.config import check_positive
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
-from dlpractice.engine import EngineConfig, fit
-from dlpractice.engine.image_classifier import ImageClassifier, ImageDataModule, predict_logits
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit
 from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.training.loop import torch_threads
-from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table
+from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table, predict
 
 # model, width, epochs, batch size, peak learning rate, augmentation: per dataset.
 PRESETS: dict[str, dict] = {
-    "mnist_sample": dict(model="vgg", width=16, max_epochs=12, batch_size=64, lr=0.01, augment=True),
-    "mnist": dict(model="vgg", width=16, max_epochs=3, batch_size=128, lr=0.01, augment=False),
-    "fashion_mnist": dict(model="vgg", width=24, max_epochs=5, batch_size=128, lr=0.01, augment=False),
-    "cifar10": dict(model="resnet", width=32, max_epochs=30, batch_size=256, lr=0.01, augment=True),
+    "mnist_sample": dict(model="vgg", width=16, epochs=12, batch_size=64, lr=0.01, augment=True),
+    "mnist": dict(model="vgg", width=16, epochs=3, batch_size=128, lr=0.01, augment=False),
+    "fashion_mnist": dict(model="vgg", width=24, epochs=5, batch_size=128, lr=0.01, augment=False),
+    "cifar10": dict(model="resnet", width=32, epochs=30, batch_size=256, lr=0.01, augment=True),
 }
 SHIFT = 3  # pixels: how far the shifted test images move (right and down)
 
 
 @dataclass
 class CnnConfig(EngineConfig):
-    seed: int = 0
     dataset: Literal["mnist_sample", "mnist", "fashion_mnist", "cifar10"] = "mnist_sample"
     model: Literal["lenet5", "vgg", "resnet"] | None = None  # None (here and below): the dataset's PRESETS value
     width: int | None = None  # channels of the first stage (vgg, resnet), doubled at each of the next two
-    max_epochs: int | None = None
+    epochs: int | None = None
     batch_size: int | None = None
     lr: float | None = None  # peak of the one-cycle schedule (AdamW)
     augment: bool | None = None  # random shifts (digits), crops and flips (clothes, photos) of the training images
     weight_decay: float = 5e-4
     channels_last: bool = True
     max_train: int | None = None  # train on at most this many images (a random subset); None: all
-    forest_trees: int = 100
+    trees: int = 100
     forest_max_train: int = 10_000  # the random forest trains on at most this many of the training images
-    # torch threads while the lab runs. One by default: on a machine that is busy with anything else, two threads
-    # that keep waiting for each other ran 3-10x slower than one; None uses every core (for a machine of your own)
-    threads: int | None = 1
 
     def __post_init__(self) -> None:
         if self.dataset not in PRESETS:
@@ -65,9 +59,7 @@ class CnnConfig(EngineConfig):
         if self.settled() is not self:
             return  # building the copy with the presets filled in has just run the checks below on it
         super().__post_init__()
-        check_positive(self, "width", "batch_size", "lr", "forest_trees", "forest_max_train")
-        if self.threads is not None and self.threads <= 0:
-            raise ValueError(f"threads must be > 0 or None, got {self.threads}")
+        check_positive(self, "width", "batch_size", "lr", "trees", "forest_max_train")
         if self.weight_decay < 0:
             raise ValueError(f"weight_decay must be >= 0, got {self.weight_decay}")
         if self.max_train is not None and self.max_train < 100:
@@ -80,7 +72,7 @@ class CnnConfig(EngineConfig):
 
     @classmethod
     def quick(cls) -> CnnConfig:
-        return cls(max_epochs=2, max_train=1500, forest_trees=30)
+        return cls(epochs=2, max_train=1500, trees=30)
 
 
 def build_model(name: str, data: ImageData, width: int) -> torch.nn.Module:
@@ -91,12 +83,12 @@ def build_model(name: str, data: ImageData, width: int) -> torch.nn.Module:
     return SmallResNet(data.channels, data.num_classes, width)
 
 
-def train_cnn(config: CnnConfig, data: ImageData, ctx) -> tuple[ImageClassifier, pl.Trainer]:
+def train_cnn(config: CnnConfig, data: ImageData, ctx) -> tuple[Classifier, pl.Trainer]:
     """A fresh model (seeded) trained by the engine; `config` must be settled."""
     pl.seed_everything(config.seed, verbose=False)
     model = build_model(config.model, data, config.width)
-    module = ImageClassifier(model, data.num_classes, config.lr, config.weight_decay, config.channels_last)
-    datamodule = ImageDataModule(data.train, data.val, data.test, config.batch_size, config.seed,
+    module = Classifier(model, data.num_classes, "adamw", config.lr, config.weight_decay, "one-cycle", config.channels_last)
+    datamodule = ArrayDataModule(data.train, data.val, data.test, config.batch_size, config.seed,
                                  data.augmentation if config.augment else None)
     trainer = fit(module, datamodule, ctx, config, seed=config.seed)
     return module, trainer
@@ -108,20 +100,16 @@ def forest_on_pixels(config: CnnConfig, data: ImageData) -> tuple[object, float,
 
     x, y = data.train
     n = min(len(x), config.forest_max_train)
-    forest = RandomForestClassifier(n_estimators=config.forest_trees, n_jobs=-1, random_state=config.seed)
+    forest = RandomForestClassifier(n_estimators=config.trees, n_jobs=-1, random_state=config.seed)
     start = time.perf_counter()
     forest.fit(x[:n].flatten(1).numpy(), y[:n].numpy())  # the training part is already shuffled
     return forest, time.perf_counter() - start, n
 
 
 def run(config: CnnConfig, ctx) -> LabResult:
-    with torch_threads(config.threads):
-        return run_all(config.settled(), ctx)
-
-
-def run_all(config: CnnConfig, ctx) -> LabResult:
+    config = config.settled()
     metrics, hand_table = by_hand_checks(config.seed)
-    data = load_images(config.dataset, ctx.data_dir, config.seed, config.max_train)
+    data = load_images(config.dataset, ctx.options.data_dir, config.seed, config.max_train)
     start = time.perf_counter()
     module, trainer = train_cnn(config, data, ctx)
     train_s = time.perf_counter() - start
@@ -129,8 +117,8 @@ def run_all(config: CnnConfig, ctx) -> LabResult:
         return LabResult(metrics={})
     x_test, y_test = data.test
     shifted = torch.roll(x_test, shifts=(SHIFT, SHIFT), dims=(2, 3))
-    cnn_pred = predict_logits(module, x_test).argmax(dim=1)
-    cnn_shifted = predict_logits(module, shifted).argmax(dim=1)
+    cnn_pred = predict(module, x_test, batch_size=1000).argmax(dim=1)
+    cnn_shifted = predict(module, shifted, batch_size=1000).argmax(dim=1)
     forest, forest_s, forest_rows = forest_on_pixels(config, data)
     forest_pred = torch.as_tensor(forest.predict(x_test.flatten(1).numpy()))
     forest_shifted = torch.as_tensor(forest.predict(shifted.flatten(1).numpy()))
@@ -141,7 +129,7 @@ def run_all(config: CnnConfig, ctx) -> LabResult:
     model = module.model
     metrics |= {
         "cnn_test_accuracy": acc(cnn_pred),
-        "cnn_val_accuracy": (predict_logits(module, data.val[0]).argmax(dim=1) == data.val[1]).float().mean().item(),
+        "cnn_val_accuracy": (predict(module, data.val[0], batch_size=1000).argmax(dim=1) == data.val[1]).float().mean().item(),
         "cnn_parameters": float(count_parameters(model)),
         "cnn_train_time_s": train_s,
         "epochs": float(trainer.current_epoch),
@@ -155,10 +143,10 @@ def run_all(config: CnnConfig, ctx) -> LabResult:
     save_figures(ctx, data, model, cnn_pred, scores)
     name = IMAGE_SETS[config.dataset]
     comparison = (f"{name}: {len(data.train[0]):,} training images for the CNN, {forest_rows:,} for the forest "
-                  f"({config.forest_trees} trees); {len(y_test):,} test images.\n\n"
+                  f"({config.trees} trees); {len(y_test):,} test images.\n\n"
                   "| model | parameters / trees | train time (s) | test accuracy | shifted test accuracy |\n|---|---|---|---|---|\n"
                   f"| CNN ({config.model}) | {count_parameters(model):,} | {train_s:.1f} | {acc(cnn_pred):.4f} | {acc(cnn_shifted):.4f} |\n"
-                  f"| random forest | {config.forest_trees} | {forest_s:.1f} | {acc(forest_pred):.4f} | {acc(forest_shifted):.4f} |")
+                  f"| random forest | {config.trees} | {forest_s:.1f} | {acc(forest_pred):.4f} | {acc(forest_shifted):.4f} |")
     return LabResult(metrics=metrics, tables={
         "Convolution and pooling by hand vs PyTorch": hand_table,
         "CNN vs random forest on raw pixels": comparison,

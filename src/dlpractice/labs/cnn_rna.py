@@ -8,10 +8,10 @@ cross-entropy) and of a k-mer random forest on the same folds; each genome is th
 of the fold that tested it, its salient windows become candidate primers per class, and every candidate
 is validated against all genomes: sensitivity, specificity, margin, GC content and melting temperature.
 
-Training uses the hand-written loop of lab 01 (`dlpractice.training.loop.train`) rather than the Lightning engine.
-Measured on one fold (6 epochs, 498 genomes, one thread, a shared 2-core CPU) both take 2.5-4.7 s, with no
-clear winner; the engine's checkpoints and `--resume` serve one long fit, while a cross-validation is k short
-fits that are never resumed, and its per-epoch progress lines would repeat k times.
+Training uses the hand-written mini-batch loop of lab 02 (`dlpractice.training.loop.train`) rather than the
+Lightning engine. Measured on one fold (6 epochs, 498 genomes, one thread, a shared 2-core CPU) both take
+2.5-4.7 s, with no clear winner; the engine's checkpoints and `--resume` serve one long fit, while a
+cross-validation is k short fits that are never resumed, and its per-epoch progress lines would repeat k times.
 """
 
 from __future__ import annotations
@@ -28,26 +28,27 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.class_weight import compute_class_weight
 from torch import nn
 
-from dlpractice.course.config import check_positive
+from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data.fasta import load_fasta_dir
 from dlpractice.data.genomes import DEFAULT_CLASS_SIZES, GenomeSet, synthetic_genomes
 from dlpractice.course.errors import UserError
 from dlpractice.genomics import candidates as find, plots
+from dlpractice.genomics.cross_validation import CrossValidation
 from dlpractice.genomics.tables import cv_table, primer_table
 from dlpractice.genomics.encoding import encode_batch, padded_codes
 from dlpractice.genomics.kmers import kmer_table
 from dlpractice.genomics.primers import PrimerCandidate, rank_candidates, validate
 from dlpractice.genomics.saliency import gradient_x_input, top_activations
 from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.training.loop import predict, torch_threads, train
+from dlpractice.models import predict
+from dlpractice.training.loop import ArrayDataset, seeded_loader, train
 from dlpractice.models.genome_cnn import GenomeCNN
 
 MIN_OVERLAP = 15  # a candidate recovers a planted signature when they share at least this many bases
 
 
 @dataclass
-class CnnRnaConfig:
-    seed: int = 0
+class CnnRnaConfig(LabConfig):
     fasta_dir: str | None = None  # one FASTA file per class (file name = class); None: synthetic genomes
     class_sizes: tuple[int, ...] = DEFAULT_CLASS_SIZES  # synthetic genomes per class (those of the study)
     genome_length: int = 3000  # bases of the synthetic ancestor (real coronaviruses: about 30000)
@@ -70,9 +71,9 @@ class CnnRnaConfig:
     walk_reach: int = 20  # a candidate may move this many bases to its best window
     top_primers: int = 5  # per class, in the report
     min_sensitivity: float = 0.9  # a reported primer is found (<= 1 mismatch) in at least this share of its class
-    threads: int | None = 1  # torch threads while the lab runs, restored afterwards (None: leave as is)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         check_positive(self, "genome_length", "signatures_per_class", "primer_length", "filters", "pool", "epochs", "lr",
                        "batch_size", "kmer_k", "trees", "hotspots_per_genome", "loci_per_class", "top_primers")
         if self.fasta_dir is None and (len(self.class_sizes) < 2 or min(self.class_sizes) < self.folds):
@@ -86,8 +87,8 @@ class CnnRnaConfig:
             raise ValueError(f"min_sensitivity must be in [0, 1], got {self.min_sensitivity}")
         if self.kmer_k > 8:
             raise ValueError(f"kmer_k must be <= 8 (4**k features), got {self.kmer_k}")
-        if self.walk_reach < 0 or (self.threads is not None and self.threads <= 0):
-            raise ValueError("walk_reach must be >= 0 and threads > 0 or None")
+        if self.walk_reach < 0:
+            raise ValueError(f"walk_reach must be >= 0, got {self.walk_reach}")
 
     @classmethod
     def quick(cls) -> CnnRnaConfig:
@@ -105,16 +106,6 @@ def load_genomes(config: CnnRnaConfig) -> GenomeSet:
                              config.lineage_divergence, config.genome_divergence, seed=config.seed)
 
 
-@dataclass
-class CrossValidation:
-    """Out-of-fold predictions of the CNN, and what each genome's fold model saw in it."""
-
-    predicted: np.ndarray
-    fold_of: np.ndarray
-    saliency: np.ndarray  # (n, L) gradient x input of the true class
-    hotspots: list[list[tuple[int, float]]]
-
-
 def cross_validate(genomes: GenomeSet, x: torch.Tensor, splits: list, config: CnnRnaConfig, writer) -> CrossValidation:
     """Train a fresh CNN per fold; predict, and explain, the genomes of that fold with it."""
     y = torch.from_numpy(genomes.labels)
@@ -128,8 +119,9 @@ def cross_validate(genomes: GenomeSet, x: torch.Tensor, splits: list, config: Cn
         weights = compute_class_weight("balanced", classes=np.arange(n_classes), y=genomes.labels[train_i])
         loss_fn = nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
         # The held-out fold is the "validation" part only to draw its loss curve: nothing is chosen on it.
-        train(model, loss_fn, x[train_i], y[train_i], x[test_i], y[test_i], epochs=config.epochs, lr=config.lr,
-              batch_size=config.batch_size, seed=config.seed + fold, writer=writer, tag=f"fold_{fold + 1:02d}", keep_best=False)
+        loader = seeded_loader(ArrayDataset(x[train_i], y[train_i]), config.batch_size, config.seed + fold)
+        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+        train(model, loss_fn, loader, (x[test_i], y[test_i]), optimizer, config.epochs, writer=writer, tag=f"fold_{fold + 1:02d}")
         cv.predicted[test_i] = predict(model, x[test_i]).argmax(dim=1).numpy()
         cv.fold_of[test_i] = fold
         cv.saliency[test_i] = gradient_x_input(model, x[test_i], y[test_i])
@@ -182,11 +174,6 @@ def primer_metrics(genomes: GenomeSet, top: list[list[PrimerCandidate]]) -> dict
 
 
 def run(config: CnnRnaConfig, ctx) -> LabResult:
-    with torch_threads(config.threads):
-        return run_all(config, ctx)
-
-
-def run_all(config: CnnRnaConfig, ctx) -> LabResult:
     genomes = load_genomes(config)
     x = torch.from_numpy(encode_batch(genomes.sequences, config.encoding))
     if x.shape[2] < config.primer_length + config.pool - 1:

@@ -23,25 +23,22 @@ from dlpractice.vision import plots as cnn_plots
 from dlpractice import explain
 from dlpractice.course.config import check_positive
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
-from dlpractice.engine import EngineConfig, fit
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit
 from dlpractice.engine.checkpoints import load_safely
 from dlpractice.course.errors import UserError
 from dlpractice.explain import plots
-from dlpractice.engine.image_classifier import ImageClassifier, ImageDataModule, predict_logits
 from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.training.loop import torch_threads
-from dlpractice.models import LeNet5, SmallResNet, SmallVGG
+from dlpractice.models import LeNet5, SmallResNet, SmallVGG, predict
 
 Method = Callable[[nn.Module, Tensor, Tensor], Tensor]  # (model, images, classes) -> attributions
 
 
 @dataclass
 class VisualizationConfig(EngineConfig):
-    seed: int = 0
     # a lab 03 run folder (or one of its .ckpt files): explain that CNN instead of training one here
     checkpoint: str | None = None
     width: int = 16  # of the SmallVGG trained here
-    max_epochs: int = 8
+    epochs: int = 8
     batch_size: int = 64
     lr: float = 0.01
     max_train: int | None = None
@@ -55,7 +52,6 @@ class VisualizationConfig(EngineConfig):
     deletion_steps: int = 20
     projection_images: int = 500
     actmax_steps: int = 200
-    threads: int | None = 1  # torch threads (one: tiny networks on a busy machine); None uses every core
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -67,14 +63,12 @@ class VisualizationConfig(EngineConfig):
             raise ValueError(f"smoothgrad_noise must be >= 0, got {self.smoothgrad_noise}")
         if self.occlusion_stride > self.occlusion_window:
             raise ValueError("occlusion_stride must be <= occlusion_window (or some pixels are never covered)")
-        if self.threads is not None and self.threads <= 0:
-            raise ValueError(f"threads must be > 0 or None, got {self.threads}")
         if self.max_train is not None and self.max_train < 100:
             raise ValueError(f"max_train must be >= 100 or None, got {self.max_train}")
 
     @classmethod
     def quick(cls) -> VisualizationConfig:
-        return cls(max_epochs=2, max_train=1500, ig_steps=50, smoothgrad_samples=8, sanity_images=16,
+        return cls(epochs=2, max_train=1500, ig_steps=50, smoothgrad_samples=8, sanity_images=16,
                    deletion_steps=10, projection_images=100, actmax_steps=40)
 
 
@@ -127,12 +121,12 @@ def load_lab03(path: Path, data_dir: Path | None, seed: int) -> tuple[nn.Module,
 def trained_model(config: VisualizationConfig, ctx) -> tuple[nn.Module, ImageData]:
     """The CNN to explain, in evaluation mode on the CPU, with its data: lab 03's checkpoint, or a SmallVGG trained now."""
     if config.checkpoint is not None:
-        return load_lab03(Path(config.checkpoint).expanduser(), ctx.data_dir, config.seed)
-    data = load_images("mnist_sample", ctx.data_dir, config.seed, config.max_train)
+        return load_lab03(Path(config.checkpoint).expanduser(), ctx.options.data_dir, config.seed)
+    data = load_images("mnist_sample", ctx.options.data_dir, config.seed, config.max_train)
     pl.seed_everything(config.seed, verbose=False)
     model = SmallVGG(data.channels, data.num_classes, config.width, image_size=data.image_size)
-    module = ImageClassifier(model, data.num_classes, config.lr, channels_last=False)
-    datamodule = ImageDataModule(data.train, data.val, data.test, config.batch_size, config.seed, data.augmentation)
+    module = Classifier(model, data.num_classes, "adamw", config.lr, weight_decay=5e-4, schedule="one-cycle")  # as lab 03
+    datamodule = ArrayDataModule(data.train, data.val, data.test, config.batch_size, config.seed, data.augmentation)
     fit(module, datamodule, ctx, config, seed=config.seed)
     return module.model.cpu().eval(), data
 
@@ -212,18 +206,13 @@ def spread_examples(labels: Tensor, count: int) -> list[int]:
 
 
 def run(config: VisualizationConfig, ctx) -> LabResult:
-    with torch_threads(config.threads):
-        return run_all(config, ctx)
-
-
-def run_all(config: VisualizationConfig, ctx) -> LabResult:
     start = time.perf_counter()
     model, data = trained_model(config, ctx)
     if not ctx.is_main_process:
         return LabResult(metrics={})
     train_s = time.perf_counter() - start
     x_test, y_test = data.test
-    accuracy = (predict_logits(model, x_test).argmax(dim=1) == y_test).float().mean().item()
+    accuracy = (predict(model, x_test, batch_size=1000).argmax(dim=1) == y_test).float().mean().item()
     black = -data.mean[0] / data.std[0] if data.channels == 1 else 0.0  # a black pixel, normalised (digits)
     chosen = spread_examples(y_test, config.examples)
     images, classes = x_test[chosen], y_test[chosen]
@@ -239,7 +228,7 @@ def run_all(config: VisualizationConfig, ctx) -> LabResult:
     dreams = explain.activation_maximization(model, tuple(images.shape[1:]), classes=list(range(data.num_classes)),
                                              steps=config.actmax_steps, bounds=pixel_bounds(data), seed=config.seed)
     timings["activation maximisation"] = time.perf_counter() - t
-    dream_scores = predict_logits(model, dreams).softmax(dim=1).diagonal()
+    dream_scores = predict(model, dreams, batch_size=1000).softmax(dim=1).diagonal()
     t = time.perf_counter()
     shown = order[:config.projection_images]
     features = explain.penultimate_features(model, x_test[shown])

@@ -21,15 +21,14 @@ from torch.utils.tensorboard import SummaryWriter
 from dlpractice.training import plots, training_plots
 from dlpractice.training.activations import ACTIVATIONS
 from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
-from dlpractice.course.config import check_positive
+from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import Split, load_table, make_split
-from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
 from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
 from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.training.loop import predict, torch_threads
-from dlpractice.training.minibatch import ArrayDataset, Curves, evaluate, seeded_loader, train
+from dlpractice.models import predict
+from dlpractice.training.loop import ArrayDataset, Curves, evaluate, seeded_loader, train
 from dlpractice.models import MLP
-from dlpractice.engine.lit_classifier import LitClassifier
 from dlpractice.training.optimizers import OPTIMIZERS, make_optimizer
 from dlpractice.training.schedules import SCHEDULES, make_schedule
 
@@ -39,8 +38,7 @@ DEEP_NETS = {"sigmoid, Xavier init": ("sigmoid", "xavier"), "tanh, Xavier init":
 
 
 @dataclass
-class IntermediatePytorchConfig:
-    seed: int = 0
+class IntermediatePytorchConfig(LabConfig):
     hidden: int = 128  # units in each of the two hidden layers
     batch_size: int = 32  # rows per mini-batch
     curve_epochs: int = 80  # diabetes (regression): long enough to overfit
@@ -54,9 +52,9 @@ class IntermediatePytorchConfig:
     weight_decay: float = 0.01  # AdamW's decoupled weight decay
     depth: int = 12  # hidden layers of the deep networks whose gradients vanish (or not)
     deep_epochs: int = 5  # then each deep network is trained this long (Adam)
-    threads: int | None = 1  # torch threads while the lab runs, restored afterwards (None: leave as is)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         check_positive(self, "hidden", "batch_size", "curve_epochs", "curve_lr", "patience", "epochs", "sgd_lr",
                        "schedule_lr", "adam_lr", "weight_decay", "deep_epochs")
         if not 0 <= self.momentum < 1:
@@ -65,8 +63,6 @@ class IntermediatePytorchConfig:
             raise ValueError(f"epochs must be >= 2 (a run is stopped and resumed halfway), got {self.epochs}")
         if self.depth < 2:
             raise ValueError(f"depth must be >= 2 (a deep network), got {self.depth}")
-        if self.threads is not None and self.threads <= 0:
-            raise ValueError(f"threads must be > 0 or None, got {self.threads}")
 
     @classmethod
     def quick(cls) -> IntermediatePytorchConfig:
@@ -231,28 +227,23 @@ def checkpoint_resume(config, split: Split, ctx) -> tuple[dict[str, float], str]
 def with_lightning(config, split: Split, ctx, hand_model: MLP) -> tuple[dict[str, float], str]:
     """The Adam run once more as a LightningModule: same seed, same batches (ArrayDataModule's SeededSampler)."""
     data = ArrayDataModule(split.parts["train"], split.parts["val"], batch_size=config.batch_size, seed=config.seed)
-    module = LitClassifier(classifier(config, split), num_classes=int(split.parts["train"][1].max()) + 1, lr=config.adam_lr)
-    trainer = fit(module, data, ctx, EngineConfig(max_epochs=config.epochs, log_every_n_steps=10), seed=config.seed)
+    module = Classifier(classifier(config, split), num_classes=int(split.parts["train"][1].max()) + 1, lr=config.adam_lr)
+    trainer = fit(module, data, ctx, EngineConfig(epochs=config.epochs, log_every_n_steps=10), seed=config.seed)
     logged = final_metrics(trainer)
     model = module.model.cpu()
     weight_diff = max((a - b).abs().max().item() for a, b in zip(model.parameters(), hand_model.parameters()))
     hand_val_loss, hand_val_accuracy = evaluate(hand_model, nn.CrossEntropyLoss(), *split.parts["val"])
-    metrics = {"lightning_val_loss": logged["val_loss"], "lightning_val_accuracy": logged["val_acc"],
+    metrics = {"lightning_val_loss": logged["val_loss"], "lightning_val_accuracy": logged["val_accuracy"],
                "lightning_test_accuracy": evaluate(model, nn.CrossEntropyLoss(), *split.parts["test"])[1],
                "lightning_vs_hand_max_weight_diff": weight_diff}
     table = ("| training | val loss | val accuracy |\n|---|---|---|\n"
              f"| hand loop (Adam) | {hand_val_loss:.6f} | {hand_val_accuracy:.4f} |\n"
-             f"| Lightning, `dlpractice.engine.fit` | {logged['val_loss']:.6f} | {logged['val_acc']:.4f} |\n\n"
+             f"| Lightning, `dlpractice.engine.fit` | {logged['val_loss']:.6f} | {logged['val_accuracy']:.4f} |\n\n"
              f"Largest difference between their weights: {weight_diff:.2e}.")
     return metrics, table
 
 
 def run(config: IntermediatePytorchConfig, ctx) -> LabResult:
-    with torch_threads(config.threads):
-        return run_all(config, ctx)
-
-
-def run_all(config: IntermediatePytorchConfig, ctx) -> LabResult:
     tables = {}
     metrics, tables["Overfitting and early stopping (diabetes, regression)"] = learning_curves(config, ctx)
     digits = load_table("digits")

@@ -21,23 +21,23 @@ from sklearn.metrics import (ConfusionMatrixDisplay, accuracy_score, f1_score, m
                              r2_score, recall_score)
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 
-from dlpractice.course.config import check_positive
+from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import load_table
 from dlpractice.course.lab import Lab, LabResult, Target
 
 
 @dataclass
-class MlRefresherConfig:
-    seed: int = 0
+class MlRefresherConfig(LabConfig):
     test_fraction: float = 0.25  # of the diabetes rows held out for testing
-    n_trees: int = 200  # trees in the random forest
+    trees: int = 200  # trees in the random forest
     cv_folds: int = 5
     n_samples: int = 2000  # rows of the imbalanced classification set
     minority_fraction: float = 0.05  # share of the positive class
     class_sep: float = 0.8  # larger: an easier classification problem
 
     def __post_init__(self) -> None:
-        check_positive(self, "n_trees", "n_samples", "class_sep")
+        super().__post_init__()
+        check_positive(self, "trees", "n_samples", "class_sep")
         if not 0 < self.test_fraction < 1:
             raise ValueError(f"test_fraction must be between 0 and 1, got {self.test_fraction}")
         if not 0 < self.minority_fraction < 0.5:
@@ -49,13 +49,13 @@ class MlRefresherConfig:
 
     @classmethod
     def quick(cls) -> MlRefresherConfig:
-        return cls(n_trees=50, cv_folds=3)
+        return cls(trees=50, cv_folds=3)
 
 
 def regressors(config: MlRefresherConfig) -> dict:
     return {
         "linear regression": LinearRegression(),
-        "random forest": RandomForestRegressor(n_estimators=config.n_trees, random_state=config.seed),
+        "random forest": RandomForestRegressor(n_estimators=config.trees, random_state=config.seed),
         "gradient boosting": GradientBoostingRegressor(random_state=config.seed),
     }
 
@@ -91,7 +91,7 @@ def regression(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], str]:
     fig.tight_layout()
     ctx.save_figure(fig, "measured_vs_predicted")
     # Repeatability: the same seed gives the very same forest.
-    twice = [RandomForestRegressor(n_estimators=config.n_trees, random_state=config.seed).fit(x_train, y_train).predict(x_test)
+    twice = [RandomForestRegressor(n_estimators=config.trees, random_state=config.seed).fit(x_train, y_train).predict(x_test)
              for _ in range(2)]
     metrics["seeded_forest_repeatable"] = float(np.array_equal(*twice))
     header = (f"| model | train R² | test R² | test MSE | {config.cv_folds}-fold CV R² (mean ± std) |\n"

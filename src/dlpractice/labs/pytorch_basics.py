@@ -1,6 +1,6 @@
 """Lab 01 pytorch-basics: tensors, autograd, and training loops written out by hand.
 
-Three small problems, each an MLP trained by the same loop (`dlpractice.training.loop.train`):
+Three small problems, each an MLP trained by the same loop (`dlpractice.training.loop.train_tensors`):
 regression on a noisy sinusoid (MSE), two moons (binary, BCEWithLogits), spirals (multi-class,
 CrossEntropy). Around them: parameters counted against the formula, backpropagation by hand
 checked against autograd (`dlpractice.autograd.backprop`), and an MLP against random forest and gradient
@@ -18,15 +18,15 @@ from torch import Tensor, nn
 
 from dlpractice.autograd import backprop
 from dlpractice.training import plots
-from dlpractice.course.config import check_positive
+from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import Split, load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.training.loop import History, predict, torch_threads, train
+from dlpractice.models import predict
+from dlpractice.training.loop import History, train_tensors
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
 @dataclass
-class PytorchBasicsConfig:
-    seed: int = 0
+class PytorchBasicsConfig(LabConfig):
     n_sine: int = 1000
     sine_noise: float = 0.1
     n_moons: int = 2000
@@ -45,9 +45,9 @@ class PytorchBasicsConfig:
     table: Literal["breast_cancer", "wine", "iris", "digits"] = "breast_cancer"  # bundled with scikit-learn
     tabular_epochs: int = 200
     tabular_lr: float = 0.001
-    threads: int | None = 1  # torch threads while the lab runs, restored afterwards (None: leave as is)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         check_positive(self, "n_sine", "n_moons", "n_spirals", "hidden", "depth", "epochs", "lr", "tabular_epochs", "tabular_lr")
         if min(self.n_sine, self.n_moons, self.n_spirals) < 50:
             raise ValueError("n_sine, n_moons and n_spirals must be >= 50 (there are train, validation and test parts)")
@@ -55,9 +55,8 @@ class PytorchBasicsConfig:
             raise ValueError("sine_noise, moons_noise and spiral_noise must be >= 0")
         if self.spiral_arms < 3:
             raise ValueError(f"spiral_arms must be >= 3 (multi-class), got {self.spiral_arms}")
-        for name in ("batch_size", "threads"):
-            if getattr(self, name) is not None and getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be > 0 or None, got {getattr(self, name)}")
+        if self.batch_size is not None and self.batch_size <= 0:
+            raise ValueError(f"batch_size must be > 0 or None, got {self.batch_size}")
 
     @classmethod
     def quick(cls) -> PytorchBasicsConfig:
@@ -70,7 +69,7 @@ def fit(split: Split, out_features: int, loss_fn: nn.Module, config: PytorchBasi
     torch.manual_seed(config.seed)
     x_train, y_train = split.parts["train"]
     model = MLP(x_train.shape[1], (config.hidden,) * config.depth, out_features, config.activation)
-    history = train(model, loss_fn, x_train, y_train, *split.parts["val"], epochs=epochs or config.epochs,
+    history = train_tensors(model, loss_fn, x_train, y_train, *split.parts["val"], epochs=epochs or config.epochs,
                     lr=lr or config.lr, batch_size=config.batch_size, seed=config.seed, writer=writer, tag=tag,
                     keep_best=config.keep_best)
     return model, history
@@ -178,11 +177,6 @@ def backprop_check(config, x_sine: Tensor, y_sine: Tensor) -> tuple[dict[str, fl
 
 
 def run(config: PytorchBasicsConfig, ctx) -> LabResult:
-    with torch_threads(config.threads):
-        return run_all(config, ctx)
-
-
-def run_all(config: PytorchBasicsConfig, ctx) -> LabResult:
     metrics: dict[str, float] = {}
     models: dict[str, MLP] = {}
     histories: dict[str, History] = {}

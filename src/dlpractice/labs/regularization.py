@@ -20,12 +20,12 @@ import torch
 from torch import Tensor, nn
 
 from dlpractice.training import generalization_plots as plots
-from dlpractice.vision.augmentation import AugmentedImages, make_augmentation
-from dlpractice.course.config import check_positive
+from dlpractice.data import AugmentedImages
+from dlpractice.vision.augmentation import make_augmentation
+from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import mnist_sample, split_indices
 from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.training.loop import torch_threads
-from dlpractice.training.minibatch import Curves, evaluate, seeded_loader, train
+from dlpractice.training.loop import Curves, evaluate, seeded_loader, train
 from dlpractice.models.wide_mlp import WideMLP
 from dlpractice.training.regularizers import batch_norm_eval, batch_norm_train, weight_norm
 
@@ -35,8 +35,8 @@ IMAGES = 5000  # in the MNIST sample, 500 per digit
 
 
 @dataclass
-class RegularizationConfig:
-    seed: int = 0  # the data split; repeat r of every variant trains with seed 1000 * seed + r
+class RegularizationConfig(LabConfig):
+    # seed: the data split; repeat r of every variant trains with seed 1000 * seed + r
     repeats: int = 3  # seeds per variant: the table shows their mean ± std
     train_size: int = 500  # training images (stratified: as many of each digit); few, so the network overfits
     val_size: int = 1000  # validation images; the rest of the 5,000 are the test part
@@ -50,9 +50,9 @@ class RegularizationConfig:
     max_shift: int = 2  # pixels
     max_rotation: float = 10.0  # degrees, for augmentation=affine
     patience: int = 10  # early stopping: epochs without a lower validation loss before stopping
-    threads: int | None = 1  # torch threads while the lab runs, restored afterwards (None: leave as is)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         check_positive(self, "repeats", "train_size", "val_size", "epochs", "lr", "batch_size", "weight_decay",
                        "max_shift", "patience")
         if not self.hidden or min(self.hidden) <= 0:
@@ -66,8 +66,6 @@ class RegularizationConfig:
             raise ValueError(f"train_size % batch_size must not be 1, got {self.train_size} % {self.batch_size}")
         if self.max_rotation < 0:
             raise ValueError(f"max_rotation must be >= 0, got {self.max_rotation}")
-        if self.threads is not None and self.threads <= 0:
-            raise ValueError(f"threads must be > 0 or None, got {self.threads}")
 
     @classmethod
     def quick(cls) -> RegularizationConfig:
@@ -188,11 +186,6 @@ def variant_writer(ctx, variant: str) -> Iterator:
 
 
 def run(config: RegularizationConfig, ctx) -> LabResult:
-    with torch_threads(config.threads):
-        return run_all(config, ctx)
-
-
-def run_all(config: RegularizationConfig, ctx) -> LabResult:
     parts = load_parts(config)
     runs: dict[str, list[Trained]] = {}
     for variant in VARIANTS:

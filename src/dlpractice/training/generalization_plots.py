@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from torch import Tensor
 
-from dlpractice.training.minibatch import Curves
+from dlpractice.training.loop import Curves
 
 PARTS = {"train_accuracy": "train", "val_accuracy": "validation", "test_accuracy": "test"}
 

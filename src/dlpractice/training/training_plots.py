@@ -13,7 +13,7 @@ import torch
 from matplotlib.figure import Figure
 
 from dlpractice.training.activations import derivative
-from dlpractice.training.minibatch import Curves
+from dlpractice.training.loop import Curves
 
 
 STYLES = ["-", "--", "-.", ":"]  # runs that coincide (Adam and AdamW, say) stay visible
