@@ -16,11 +16,11 @@ from sklearn.datasets import load_digits
 from torch import nn
 
 from dlpractice.explain import (activation_maximization, area_under_curve, capture, class_scores, completeness_gap,
-                                deletion_curve, evaluating, feature_maps, first_conv, first_layer_filters, grad_cam,
+                                deletion_curve, feature_maps, first_conv, first_layer_filters, grad_cam,
                                 integrated_gradients, last_conv, last_linear, occlusion, penultimate_features,
                                 predicted_classes, project, randomized_copy, rank_correlation, saliency, smoothgrad,
                                 total_variation)
-from dlpractice.models import MLP, LeNet5, SmallVGG
+from dlpractice.models import MLP, LeNet5, SmallVGG, evaluating
 
 # captum warns that the inputs it is given do not require gradients (it turns that on itself).
 pytestmark = pytest.mark.filterwarnings("ignore:Input Tensor .* did not already require gradients")
