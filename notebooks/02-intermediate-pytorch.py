@@ -48,7 +48,7 @@ from torch.utils.data import DataLoader, Dataset
 from torch.utils.tensorboard import SummaryWriter
 
 import dlpractice.course.notebooks
-from dlpractice.training import plots, training_plots
+from dlpractice.training import plots
 from dlpractice.training.activations import ACTIVATIONS
 from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
 from dlpractice.checks import lab02 as check
@@ -198,7 +198,7 @@ for batch_size in (8, 64, len(x_train)):
     batch_curves[f"batch {batch_size} ({-(-len(x_train) // batch_size)} steps per epoch)"] = train(
         model, nn.CrossEntropyLoss(), seeded_loader(ArrayDataset(x_train, y_train), batch_size, seed=0),
         split.parts["val"], torch.optim.SGD(model.parameters(), lr=0.05), EPOCHS)
-fig = training_plots.compare_runs(batch_curves, f"Digits, SGD lr 0.05, {EPOCHS} epochs: the batch size")
+fig = plots.compare_runs(batch_curves, f"Digits, SGD lr 0.05, {EPOCHS} epochs: the batch size")
 plt.show()
 
 # %% [markdown]
@@ -395,7 +395,7 @@ def digits_run(optimizer_name, schedule_name="constant", epochs=EPOCHS, lr=None)
 
 
 optimizer_runs = {name: digits_run(name) for name in OPTIMIZERS}
-fig = training_plots.compare_runs({name: curves for name, (_, curves) in optimizer_runs.items()},
+fig = plots.compare_runs({name: curves for name, (_, curves) in optimizer_runs.items()},
                                   f"Digits, one MLP, {EPOCHS} epochs: four optimisers")
 plt.show()
 print(f"{'optimiser':>10} | final val loss | val accuracy")
@@ -444,7 +444,7 @@ check.cosine_lr(cosine_lr)
 
 # %%
 schedule_runs = {name: digits_run("momentum", name, lr=0.1)[1] for name in SCHEDULES}
-fig = training_plots.lr_and_loss(schedule_runs, f"Digits, SGD with momentum, peak lr 0.1, {EPOCHS} epochs: schedules")
+fig = plots.lr_and_loss(schedule_runs, f"Digits, SGD with momentum, peak lr 0.1, {EPOCHS} epochs: schedules")
 plt.show()
 for name, curves in schedule_runs.items():
     print(f"{name:>10}: lr {curves.lr[0]:.3g} → {curves.lr[-1]:.3g}; final training loss {curves.train_loss[-1]:.4f}, "
@@ -483,7 +483,7 @@ def derivative(f, x):
 check.derivative(derivative)
 
 # %%
-fig = training_plots.activation_curves({name: make() for name, make in ACTIVATIONS.items()})
+fig = plots.activation_curves({name: make() for name, make in ACTIVATIONS.items()})
 plt.show()
 
 # %% [markdown]
@@ -528,7 +528,7 @@ for name, (activation, init) in deep_nets.items():
     torch.manual_seed(0)
     deep_models[name] = deep_mlp(64, 10, depth=12, width=64, activation=activation, init=init)
     norms[name] = gradient_norms(deep_models[name], nn.CrossEntropyLoss(), x_train[:256], y_train[:256])
-fig = training_plots.gradient_norms_per_layer(norms, "Gradient norm per layer at initialisation, 12 hidden layers")
+fig = plots.gradient_norms_per_layer(norms, "Gradient norm per layer at initialisation, 12 hidden layers")
 plt.show()
 for name, values in norms.items():
     print(f"{name:>30}: first layer / last layer = {values[0] / values[-1]:.1e}")
@@ -638,7 +638,7 @@ forgetful_parts[0].load_state_dict(saved["model"])
 forgetful_parts[2].load_state_dict(saved["scheduler"])
 forgetful = run_epochs(forgetful_parts, saved["epoch"], EPOCHS, copy.deepcopy(first_half))
 
-fig = training_plots.resume_curves({"never stopped": never_stopped.train_loss, "resumed": resumed.train_loss,
+fig = plots.resume_curves({"never stopped": never_stopped.train_loss, "resumed": resumed.train_loss,
                                     "resumed, optimiser state forgotten": forgetful.train_loss},
                                    stop, f"Digits, Adam + cosine schedule, stopped after epoch {stop}")
 plt.show()

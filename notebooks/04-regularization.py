@@ -43,7 +43,7 @@ from torch import nn
 from torchvision.transforms import v2
 
 import dlpractice.course.notebooks
-from dlpractice.training import generalization_plots, plots, regularizers
+from dlpractice.training import plots, regularizers
 from dlpractice.data import AugmentedImages
 from dlpractice.checks import lab04 as check
 from dlpractice.labs.regularization import (VARIANTS, RegularizationConfig, batch_norm_demo, comparison_table,
@@ -70,7 +70,7 @@ parts = load_parts(config)
 for name, (x, y) in parts.items():
     print(f"{name:>5}: images {tuple(x.shape)}, images per digit {torch.bincount(y).tolist()}")
 x_train, y_train = parts["train"]
-fig = generalization_plots.image_rows({f"label {int(y_train[i])}": x_train[i:i + 1] for i in range(0, 50, 10)},
+fig = plots.image_rows({f"label {int(y_train[i])}": x_train[i:i + 1] for i in range(0, 50, 10)},
                                       "A few training images")
 plt.show()
 
@@ -300,7 +300,7 @@ rows = {"original": digits,
         "affine": torch.stack([affine(d) for d in digits]),
         "h-flip (wrong)": v2.functional.horizontal_flip(digits),
         "rotate 180° (wrong)": v2.functional.rotate(digits, 180)}
-fig = generalization_plots.image_rows(rows, "Label-preserving augmentations, and two that are not")
+fig = plots.image_rows(rows, "Label-preserving augmentations, and two that are not")
 plt.show()
 
 # %% [markdown]
@@ -315,7 +315,7 @@ same = shift(copies)  # one call on the whole batch
 own = torch.stack([shift(image) for image in copies])  # one call per image
 print("one call on the batch: all six outputs equal?", all(torch.equal(same[0], image) for image in same))
 print("one call per image:    all six outputs equal?", all(torch.equal(own[0], image) for image in own))
-fig = generalization_plots.image_rows({"one call, batch": same, "one call per image": own}, "Six copies of one image, shifted")
+fig = plots.image_rows({"one call, batch": same, "one call per image": own}, "Six copies of one image, shifted")
 plt.show()
 loader = seeded_loader(AugmentedImages(*parts["train"], shift), batch_size=8, seed=0)  # shuffled, as in training
 images, labels = next(iter(loader))
@@ -420,9 +420,9 @@ best = max(VARIANTS[1:], key=lambda v: summary[v]["val_accuracy"][0])  # chosen 
 display(Markdown(comparison_table(summary, best, config.repeats)))
 gain = summary[best]["test_accuracy"][0] - summary["baseline"]["test_accuracy"][0]
 print(f"best by validation accuracy: {best}; its test accuracy is {gain:+.3f} over the baseline")
-fig = generalization_plots.accuracy_and_gap(summary, config.repeats)
+fig = plots.accuracy_and_gap(summary, config.repeats)
 plt.show()
-fig = generalization_plots.validation_curves({v: found[0].curves for v, found in runs.items()})
+fig = plots.validation_curves({v: found[0].curves for v, found in runs.items()})
 plt.show()
 
 # %% [markdown]

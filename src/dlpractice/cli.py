@@ -38,11 +38,12 @@ class Accelerator(str, Enum):
 def list_labs() -> None:
     """List the labs with their dataset, target and CPU budget."""
     table = Table(title="dlpractice labs")
-    for column in ("id", "name", "title", "dataset", "target", "CPU budget"):
+    for column in ("id", "name", "title", "dataset", "preset", "target", "CPU budget"):
         table.add_column(column)
     for lab in registry.all_labs():
-        targets = "\n".join(str(t) for t in lab.targets)
-        table.add_row(lab.id, lab.name, lab.title, lab.dataset, targets, f"{lab.cpu_budget_s:g} s")
+        for i, preset in enumerate(lab.all_presets()):
+            first = (lab.id, lab.name, lab.title, lab.dataset) if i == 0 else ("", "", "", "")
+            table.add_row(*first, preset.name, "\n".join(str(t) for t in preset.targets), preset.budget())
     console.print(table)
 
 
@@ -57,7 +58,9 @@ def info(lab: str = typer.Argument(..., help="lab id (01) or name (pytorch-basic
     for name, type_name, default in configs.describe(found.default_config()):
         table.add_row(name, escape(type_name), escape(default), escape(quick[name]) if quick[name] != default else "")
     console.print(table)
-    console.print(f"targets: {', '.join(str(t) for t in found.targets)}; CPU budget {found.cpu_budget_s:g} s")
+    for preset in found.all_presets():
+        where = f"{found.preset_key}={preset.name}: " if found.preset_key else ""
+        console.print(f"targets: {where}{preset.describe()}")
 
 
 def parse_devices(devices: str) -> str:
@@ -108,7 +111,7 @@ def run(
 
 
 def print_outcome(outcome: RunOutcome) -> None:
-    for target in outcome.lab.targets:
+    for target in outcome.preset.targets:
         value = outcome.metrics.get(target.metric)
         mark = "[green]met[/green]" if outcome.met[target.metric] else "[red]not met[/red]"
         console.print(f"  {target.metric} = {format_value(value)}  (target {target}: {mark})")
@@ -121,12 +124,12 @@ def print_summary(outcomes: list[RunOutcome]) -> None:
         table.add_column(column)
     for outcome in outcomes:
         lab = outcome.lab
-        for target in lab.targets:
+        for target in outcome.preset.targets:
             value = outcome.metrics.get(target.metric)
             table.add_row(
                 f"{lab.id} {lab.name}", target.metric, format_value(value), str(target),
                 "yes" if outcome.met[target.metric] else "NO",
-                f"{outcome.wall_s:.1f} s", f"{lab.cpu_budget_s:g} s",
+                f"{outcome.wall_s:.1f} s", outcome.preset.budget(),
             )
     console.print(table)
 

@@ -25,6 +25,23 @@ class Target:
         return f"{self.metric} {sign} {self.threshold:g}"
 
 
+@dataclass(frozen=True)
+class Preset:
+    """What a run on one dataset preset must reach: its targets, and the time it may take on a 2-core CPU
+    (`cpu_budget_s=None`: a GPU job, with no CPU budget)."""
+
+    name: str
+    targets: tuple[Target, ...]
+    cpu_budget_s: float | None
+
+    def budget(self) -> str:
+        return "GPU" if self.cpu_budget_s is None else f"{self.cpu_budget_s:g} s"
+
+    def describe(self) -> str:
+        where = "on a GPU" if self.cpu_budget_s is None else f"in {self.cpu_budget_s:g} s on a 2-core CPU"
+        return f"{', '.join(str(t) for t in self.targets)} {where}"
+
+
 @dataclass
 class LabResult:
     """What `run` returns: numbers for metrics.json, and Markdown tables for the report."""
@@ -35,7 +52,11 @@ class LabResult:
 
 @dataclass(frozen=True)
 class Lab:
-    """A lab: its typed config (with a `quick()` variant), its `run(config, ctx)`, targets and CPU budget."""
+    """A lab: its typed config (with a `quick()` variant), its `run(config, ctx)`, targets and CPU budget.
+
+    `targets` and `cpu_budget_s` judge the default config. A lab with several datasets can judge each on its own
+    terms: `preset_key` names the config field that picks the dataset, `presets` the other datasets' targets.
+    """
 
     name: str
     title: str
@@ -46,9 +67,28 @@ class Lab:
     cpu_budget_s: float
     id: str = ""
     uses_checkpoints: bool = False
+    preset_key: str | None = None
+    presets: tuple[Preset, ...] = ()
 
     def quick_config(self) -> Any:
         return self.config.quick()
 
     def default_config(self) -> Any:
         return self.config()
+
+    def default_preset(self) -> Preset:
+        name = str(getattr(self.default_config(), self.preset_key)) if self.preset_key else "default"
+        return Preset(name, self.targets, self.cpu_budget_s)
+
+    def all_presets(self) -> tuple[Preset, ...]:
+        """The default config's preset first, then the others."""
+        return (self.default_preset(), *self.presets)
+
+    def preset_for(self, config: Any) -> Preset:
+        """The preset that judges a run of `config`: the one its `preset_key` field names, else the default."""
+        if self.preset_key is not None:
+            chosen = str(getattr(config, self.preset_key))
+            for preset in self.presets:
+                if preset.name == chosen:
+                    return preset
+        return self.default_preset()

