@@ -29,8 +29,16 @@ from sklearn.datasets import load_diabetes, make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import (ConfusionMatrixDisplay, accuracy_score, confusion_matrix, f1_score,
-                             mean_squared_error, precision_score, r2_score, recall_score)
+from sklearn.metrics import (
+    ConfusionMatrixDisplay,
+    accuracy_score,
+    confusion_matrix,
+    f1_score,
+    mean_squared_error,
+    precision_score,
+    r2_score,
+    recall_score,
+)
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
 
 import dlpractice.course.notebooks
@@ -329,7 +337,8 @@ print(confusion_matrix(yc_test, predictions["logistic regression"]))
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
 for ax, (name, pred) in zip(axes, predictions.items()):
     ConfusionMatrixDisplay.from_predictions(yc_test, pred, ax=ax, colorbar=False, cmap="Blues")
-    ax.set_title(f"{name}\naccuracy {accuracy_score(yc_test, pred):.3f}, F1 {f1_score(yc_test, pred, zero_division=0):.2f}")
+    ax.set_title(f"{name}\naccuracy {accuracy_score(yc_test, pred):.3f}, "
+                 f"F1 {f1_score(yc_test, pred, zero_division=0):.2f}")
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
 fig.suptitle(f"Imbalanced test set: {np.sum(yc_test == 0)} negatives, {np.sum(yc_test == 1)} positives")
@@ -511,7 +520,8 @@ jitter = np.random.default_rng(SEED).uniform(-0.08, 0.08, N_REPEATS)
 for i, (name, r2s) in enumerate(repeats.items()):
     ax.scatter(i + jitter, r2s, alpha=0.7, label="one split" if i == 0 else None, color=f"C{i}")
     ax.hlines(np.mean(r2s), i - 0.25, i + 0.25, color="k", label="mean over the splits" if i == 0 else None)
-ax.axhline(scores["linear regression"]["test"], color="grey", ls=":", label="linear regression on the split of section 1")
+ax.axhline(scores["linear regression"]["test"], color="grey", ls=":",
+           label="linear regression on the split of section 1")
 ax.set_xticks(range(len(repeats)), list(repeats))
 ax.set_ylabel("test R²")
 ax.set_title(f"Diabetes: test R² over {N_REPEATS} random train/test splits")

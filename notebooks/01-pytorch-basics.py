@@ -40,13 +40,12 @@ from torch import nn
 
 import dlpractice.course.notebooks
 from dlpractice.autograd import backprop, graph_text
-from dlpractice.training import plots
 from dlpractice.checks import lab01 as check
 from dlpractice.data import load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.labs.pytorch_basics import accuracy
-from dlpractice.models import predict
+from dlpractice.models import MLP, count_parameters, mlp_parameter_formula, predict
+from dlpractice.training import plots
 from dlpractice.training.loop import History, train_tensors
-from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
 EPOCHS = 300 if QUICK else 1000
@@ -153,7 +152,8 @@ except RuntimeError as err:
 flat = t.reshape(12)  # reshape copies when it has to
 print("reshape:", flat, "| shares memory with m:", flat.data_ptr() == m.data_ptr())
 
-print("unsqueeze adds an axis of size 1:", tuple(torch.zeros(5).unsqueeze(0).shape), tuple(torch.zeros(5).unsqueeze(1).shape))
+print("unsqueeze adds an axis of size 1:", tuple(torch.zeros(5).unsqueeze(0).shape),
+      tuple(torch.zeros(5).unsqueeze(1).shape))
 print("broadcasting (3, 1) + (4,) ->", tuple((torch.zeros(3, 1) + torch.zeros(4)).shape))
 
 # %% [markdown]
@@ -262,7 +262,8 @@ x.grad = None
 
 with torch.no_grad():  # nothing is recorded here (used for updates and evaluation)
     z = x * 2
-print("computed under no_grad: requires_grad =", z.requires_grad, "| after .detach(): requires_grad =", (x * 2).detach().requires_grad)
+print("computed under no_grad: requires_grad =", z.requires_grad,
+      "| after .detach(): requires_grad =", (x * 2).detach().requires_grad)
 
 # %% [markdown]
 # The graph of a small two-layer network (Linear → ReLU → Linear, mean squared error). Read it from the loss
@@ -619,8 +620,9 @@ def train_step(model, optimizer, loss_fn, x, y):
 check.train_step(train_step)
 
 # %% [markdown]
-# From here on, the same loop comes from the library: `dlpractice.training.loop.train_tensors(model, loss_fn, x_train, y_train,
-# x_val, y_val, epochs=..., lr=...)` (Adam, one step per batch, training and validation loss recorded each epoch).
+# From here on, the same loop comes from the library:
+# `dlpractice.training.loop.train_tensors(model, loss_fn, x_train, y_train, x_val, y_val, epochs=..., lr=...)` (Adam,
+# one step per batch, training and validation loss recorded each epoch).
 # Open `src/dlpractice/training/loop.py`: it is the loop above, plus optional mini-batches.
 #
 # ## 7. Binary classification: two moons
@@ -631,10 +633,12 @@ check.train_step(train_step)
 
 # %%
 x_moons, y_moons = two_moons(2000, noise=0.15, seed=0)
-moons = make_split(x_moons, y_moons.astype(np.float32)[:, None], seed=0, classification=True)  # targets (n, 1), 0. or 1.
+moons = make_split(x_moons, y_moons.astype(np.float32)[:, None],  # targets (n, 1), 0. or 1.
+                   seed=0, classification=True)
 torch.manual_seed(0)
 moons_model = MLP(2, (64, 64), 1)
-moons_history = train_tensors(moons_model, nn.BCEWithLogitsLoss(), *moons.parts["train"], *moons.parts["val"], epochs=EPOCHS, lr=0.01)
+moons_history = train_tensors(moons_model, nn.BCEWithLogitsLoss(), *moons.parts["train"], *moons.parts["val"],
+                              epochs=EPOCHS, lr=0.01)
 print(f"final training BCE {moons_history.train_loss[-1]:.4f}, validation BCE {moons_history.val_loss[-1]:.4f}")
 
 # %% [markdown]
@@ -700,8 +704,8 @@ spiral_models, spiral_histories = {}, {}
 for name, hidden in [("linear", ()), ("MLP 64-64", (64, 64))]:
     torch.manual_seed(0)
     spiral_models[name] = MLP(2, hidden, 3)
-    spiral_histories[name] = train_tensors(spiral_models[name], nn.CrossEntropyLoss(), *spiral.parts["train"], *spiral.parts["val"],
-                                   epochs=EPOCHS, lr=0.01)
+    spiral_histories[name] = train_tensors(spiral_models[name], nn.CrossEntropyLoss(),
+                                           *spiral.parts["train"], *spiral.parts["val"], epochs=EPOCHS, lr=0.01)
 
 train_i = spiral.index["train"]
 for name, model in spiral_models.items():
@@ -762,9 +766,9 @@ plt.show()
 # **The lesson: tabular vs structured data.** On a table like this one, the three models are close — and the
 # trees got there with no scaling, no learning rate and no epochs to choose. The columns range from about 0.05 to
 # over 4000: fed the raw measurements, the same MLP does worse, because the largest columns dominate its first
-# layer. A tree does not care: a split "radius > 15" is the same split after any rescaling of that column. That is the usual picture for
-# **tabular data** (rows of heterogeneous measurements, each column its own meaning): gradient-boosted trees are
-# the strong default, and a neural network rarely wins by much.
+# layer. A tree does not care: a split "radius > 15" is the same split after any rescaling of that column. That is
+# the usual picture for **tabular data** (rows of heterogeneous measurements, each column its own meaning):
+# gradient-boosted trees are the strong default, and a neural network rarely wins by much.
 #
 # Neural networks earn their keep on **structured data** — images, sound, text, sequences, graphs — where the
 # inputs have a layout (neighbouring pixels, word order) that an architecture can exploit: convolutions (lab 03)

@@ -48,17 +48,17 @@ from torch.utils.data import DataLoader, Dataset
 from torch.utils.tensorboard import SummaryWriter
 
 import dlpractice.course.notebooks
+from dlpractice.checks import lab02 as check
+from dlpractice.course.runs import RunContext, RunOptions, new_run_dir
+from dlpractice.data import load_table, make_split
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
+from dlpractice.models import MLP
 from dlpractice.training import plots
 from dlpractice.training.activations import ACTIVATIONS
 from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
-from dlpractice.checks import lab02 as check
-from dlpractice.data import load_table, make_split
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
 from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
 from dlpractice.training.loop import ArrayDataset, evaluate, seeded_loader, train, train_epoch
-from dlpractice.models import MLP
 from dlpractice.training.optimizers import OPTIMIZERS, make_optimizer
-from dlpractice.course.runs import RunContext, RunOptions, new_run_dir
 from dlpractice.training.schedules import SCHEDULES, make_schedule
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer epochs, same lessons
@@ -132,8 +132,8 @@ check.table_dataset(TableDataset)
 # %% [markdown]
 # The library's version is `dlpractice.training.loop.ArrayDataset` (it also takes float targets, for regression).
 #
-# Next we split the rows into three parts, with `make_split` from `dlpractice.data` (70 % / 15 % / 15 %, each class in the
-# same proportion in every part, inputs standardised with the **training** part's mean and standard deviation):
+# Next we split the rows into three parts, with `make_split` from `dlpractice.data` (70 % / 15 % / 15 %, each class
+# in the same proportion in every part, inputs standardised with the **training** part's mean and standard deviation):
 #
 # * the **training** part is what the optimiser fits the weights to;
 # * the **validation** part is for every decision we make: which epoch to keep, which learning rate, which model;
@@ -148,7 +148,8 @@ print({part: tuple(xy[0].shape) for part, xy in split.parts.items()})
 loader = DataLoader(ArrayDataset(x_train, y_train), batch_size=32, shuffle=True)
 xb, yb = next(iter(loader))
 print(f"{len(loader)} batches per epoch; a batch: x {tuple(xb.shape)} {xb.dtype}, y {tuple(yb.shape)} {yb.dtype}")
-print("sizes of the last batches:", [len(x) for x, _ in loader][-3:], f"({len(x_train)} = 39 × 32 + {len(x_train) % 32})")
+print("sizes of the last batches:", [len(x) for x, _ in loader][-3:],
+      f"({len(x_train)} = 39 × 32 + {len(x_train) % 32})")
 print("first labels, two epochs:", next(iter(loader))[1][:8].tolist(), next(iter(loader))[1][:8].tolist())
 
 # %% [markdown]
@@ -600,9 +601,9 @@ def load_checkpoint_answer(path, model, optimizer, scheduler):
 check.checkpoint(save_checkpoint_answer, load_checkpoint_answer)
 
 # %% [markdown]
-# The library's `save_checkpoint` / `load_checkpoint` (in `src/dlpractice/training/checkpointing.py`) also keep the random
-# state. A run with Adam and a cosine schedule, never stopped, against the same run stopped halfway and resumed
-# from its checkpoint — once with everything, once with the optimiser's state forgotten:
+# The library's `save_checkpoint` / `load_checkpoint` (in `src/dlpractice/training/checkpointing.py`) also keep the
+# random state. A run with Adam and a cosine schedule, never stopped, against the same run stopped halfway and
+# resumed from its checkpoint — once with everything, once with the optimiser's state forgotten:
 
 # %%
 def fresh():

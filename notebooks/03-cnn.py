@@ -43,13 +43,14 @@ from sklearn.ensemble import RandomForestClassifier
 from torch import nn
 
 import dlpractice.course.notebooks
-from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.checks import lab03 as check
+from dlpractice.course.runs import RunContext, new_run_dir
 from dlpractice.data import mnist_sample
 from dlpractice.data.image_sets import load_images
 from dlpractice.labs.cnn import CnnConfig, examples, train_cnn
-from dlpractice.models import predict, LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table
-from dlpractice.course.runs import RunContext, new_run_dir
+from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table, predict
+from dlpractice.vision import conv_by_hand
+from dlpractice.vision import plots as cnn_plots
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: fewer images and epochs, same lessons
 RUNS = Path(tempfile.mkdtemp(prefix="dlpractice-lab03-")) if QUICK else Path("runs") / "lab03-notebook"
@@ -87,7 +88,8 @@ print("the same:", torch.equal(by_hand, pytorch), "| with the kernel flipped (tr
 
 # %%
 x = torch.zeros(1, 1, 28, 28)
-for layer in [nn.Conv2d(1, 1, 5), nn.Conv2d(1, 1, 5, padding=2), nn.Conv2d(1, 1, 3, stride=2, padding=1), nn.MaxPool2d(2)]:
+for layer in [nn.Conv2d(1, 1, 5), nn.Conv2d(1, 1, 5, padding=2), nn.Conv2d(1, 1, 3, stride=2, padding=1),
+              nn.MaxPool2d(2)]:
     print(f"{str(layer):60s} 28×28 → {tuple(layer(x).shape[-2:])}")
 
 # %% [markdown]
@@ -113,7 +115,8 @@ check.conv_output_size(conv_output_size)
 # one $K\times K$ kernel per (output channel, input channel) pair — a `bias` of shape `(C_out,)` or `None`, a
 # `stride` and a `padding`. Output channel $c$ at position $(i, j)$ is
 #
-# $$\text{out}[n, c, i, j] = \text{bias}[c] + \sum_{c'} \sum_{u, v} x_\text{padded}[n, c', iS + u, jS + v]\; w[c, c', u, v]$$
+# $$\text{out}[n, c, i, j] = \text{bias}[c] + \sum_{c'} \sum_{u, v}
+# x_\text{padded}[n, c', iS + u, jS + v]\; w[c, c', u, v]$$
 #
 # a sum over **all input channels** and all kernel positions. Write it with two loops over the output positions
 # (let broadcasting do the channels), and return a tensor equal to `F.conv2d(x, weight, bias, stride, padding)`.
@@ -146,14 +149,16 @@ check.conv2d(conv2d)
 
 # %%
 gen = torch.Generator().manual_seed(0)
-x, w, b = torch.randn(8, 3, 28, 28, generator=gen), torch.randn(16, 3, 3, 3, generator=gen), torch.randn(16, generator=gen)
+x, w, b = (torch.randn(8, 3, 28, 28, generator=gen), torch.randn(16, 3, 3, 3, generator=gen),
+           torch.randn(16, generator=gen))
 start = time.perf_counter()
 ours = conv_by_hand.conv2d_by_hand(x, w, b, stride=1, padding=1)
 loops_s = time.perf_counter() - start
 start = time.perf_counter()
 theirs = F.conv2d(x, w, b, stride=1, padding=1)
 torch_s = time.perf_counter() - start
-print(f"largest difference: {(ours - theirs).abs().max():.2e}; loops {loops_s * 1000:.0f} ms, F.conv2d {torch_s * 1000:.2f} ms")
+print(f"largest difference: {(ours - theirs).abs().max():.2e}; "
+      f"loops {loops_s * 1000:.0f} ms, F.conv2d {torch_s * 1000:.2f} ms")
 
 # %% [markdown]
 # ## 2. Max pooling
@@ -177,7 +182,8 @@ def max_pool2d(x, kernel_size, stride=None):
     out = torch.empty(x.shape[0], x.shape[1], out_h, out_w)
     for i in range(out_h):
         for j in range(out_w):
-            out[:, :, i, j] = x[:, :, i * stride:i * stride + kernel_size, j * stride:j * stride + kernel_size].amax(dim=(2, 3))
+            out[:, :, i, j] = x[:, :, i * stride:i * stride + kernel_size,
+                                j * stride:j * stride + kernel_size].amax(dim=(2, 3))
     return out
     ### END SOLUTION
 
@@ -427,10 +433,12 @@ print(f"CNN test accuracy {cnn_accuracy:.4f} after {config.epochs} epochs ({cnn_
 
 # %%
 x_train, y_train = data.train
-forest = RandomForestClassifier(n_estimators=100, n_jobs=-1, random_state=0).fit(x_train.flatten(1).numpy(), y_train.numpy())
+forest = (RandomForestClassifier(n_estimators=100, n_jobs=-1, random_state=0)
+          .fit(x_train.flatten(1).numpy(), y_train.numpy()))
 shifted = torch.roll(x_test, shifts=(3, 3), dims=(2, 3))
 scores = {
-    "CNN": {"test": cnn_accuracy, "shifted test": (predict(module, shifted).argmax(dim=1) == y_test).float().mean().item()},
+    "CNN": {"test": cnn_accuracy,
+            "shifted test": (predict(module, shifted).argmax(dim=1) == y_test).float().mean().item()},
     "random forest": {"test": forest.score(x_test.flatten(1).numpy(), y_test.numpy()),
                       "shifted test": forest.score(shifted.flatten(1).numpy(), y_test.numpy())},
 }
@@ -483,7 +491,8 @@ plt.show()
 from torchvision.transforms import v2  # noqa: E402
 
 augmentations = {"digits: RandomCrop(28, padding=2)": v2.RandomCrop(28, padding=2),
-                 "photos: RandomCrop(28, padding=4) + flip": v2.Compose([v2.RandomCrop(28, padding=4), v2.RandomHorizontalFlip()])}
+                 "photos: RandomCrop(28, padding=4) + flip":
+                     v2.Compose([v2.RandomCrop(28, padding=4), v2.RandomHorizontalFlip()])}
 torch.manual_seed(0)
 fig, axes = plt.subplots(2, 8, figsize=(12, 3.4))
 for row, (name, augment) in zip(axes, augmentations.items()):

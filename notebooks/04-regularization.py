@@ -43,13 +43,20 @@ from torch import nn
 from torchvision.transforms import v2
 
 import dlpractice.course.notebooks
-from dlpractice.training import plots, regularizers
-from dlpractice.data import AugmentedImages
 from dlpractice.checks import lab04 as check
-from dlpractice.labs.regularization import (VARIANTS, RegularizationConfig, batch_norm_demo, comparison_table,
-                                            load_parts, summarise, train_variant)
-from dlpractice.training.loop import seeded_loader
+from dlpractice.data import AugmentedImages
+from dlpractice.labs.regularization import (
+    VARIANTS,
+    RegularizationConfig,
+    batch_norm_demo,
+    comparison_table,
+    load_parts,
+    summarise,
+    train_variant,
+)
 from dlpractice.models.wide_mlp import WideMLP
+from dlpractice.training import plots, regularizers
+from dlpractice.training.loop import seeded_loader
 
 QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: less data, fewer epochs and seeds
 config = RegularizationConfig.quick() if QUICK else RegularizationConfig()
@@ -147,7 +154,8 @@ print("evaluation mode:\n", layer.eval()(x))
 big = torch.rand(1000, 1000) + 0.5
 for p in (0.1, 0.5, 0.8):
     out = regularizers.dropout(big, p, training=True)
-    print(f"p={p}: fraction of zeros {(out == 0).float().mean():.3f}, mean {out.mean():.4f} (input mean {big.mean():.4f})")
+    print(f"p={p}: fraction of zeros {(out == 0).float().mean():.3f}, mean {out.mean():.4f} "
+          f"(input mean {big.mean():.4f})")
 
 # %%
 runs["dropout"].append(train_variant("dropout", config, parts, seed=0))
@@ -261,12 +269,15 @@ def five_steps(make_optimizer, penalty):
 
 
 pairs = {
-    "SGD + L2 term  vs  SGD(weight_decay)": (five_steps(lambda p: torch.optim.SGD(p, lr=0.1), True),
-                                            five_steps(lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.1), False)),
-    "Adam + L2 term vs  Adam(weight_decay)": (five_steps(lambda p: torch.optim.Adam(p, lr=0.1), True),
-                                             five_steps(lambda p: torch.optim.Adam(p, lr=0.1, weight_decay=0.1), False)),
-    "Adam + L2 term vs  AdamW(weight_decay)": (five_steps(lambda p: torch.optim.Adam(p, lr=0.1), True),
-                                              five_steps(lambda p: torch.optim.AdamW(p, lr=0.1, weight_decay=0.1), False)),
+    "SGD + L2 term  vs  SGD(weight_decay)": (
+        five_steps(lambda p: torch.optim.SGD(p, lr=0.1), True),
+        five_steps(lambda p: torch.optim.SGD(p, lr=0.1, weight_decay=0.1), False)),
+    "Adam + L2 term vs  Adam(weight_decay)": (
+        five_steps(lambda p: torch.optim.Adam(p, lr=0.1), True),
+        five_steps(lambda p: torch.optim.Adam(p, lr=0.1, weight_decay=0.1), False)),
+    "Adam + L2 term vs  AdamW(weight_decay)": (
+        five_steps(lambda p: torch.optim.Adam(p, lr=0.1), True),
+        five_steps(lambda p: torch.optim.AdamW(p, lr=0.1, weight_decay=0.1), False)),
 }
 for name, (a, b) in pairs.items():
     print(f"{name}: largest difference in the weights {(a - b).abs().max():.2e}")

@@ -109,7 +109,8 @@ files = write_fasta_dir(folder, genomes)
 print("written:", [f.name for f in files])
 print(files[0].read_text()[:150], "...")
 again = load_fasta_dir(folder)
-print("read back: same genomes and labels?", again.sequences == genomes.sequences and (again.labels == genomes.labels).all())
+print("read back: same genomes and labels?",
+      again.sequences == genomes.sequences and (again.labels == genomes.labels).all())
 print("first record of the last file:", read_fasta(files[-1])[0][0])
 
 # %% [markdown]
@@ -367,7 +368,8 @@ check.rank_candidates(rank_candidates)
 top = primer_candidates(genomes, cv, x.numpy(), CONFIG)
 print(primer_table(genomes, top))
 recovered = [any(s.overlap(c.genome, c.start, 21) >= 15 for c in top[s.class_index]) for s in genomes.signatures]
-print(f"\nplanted signatures recovered in the top {CONFIG.top_primers} of their class: {sum(recovered)} of {len(recovered)}")
+print(f"\nplanted signatures recovered in the top {CONFIG.top_primers} of their class: "
+      f"{sum(recovered)} of {len(recovered)}")
 
 # %% [markdown]
 # A window of the ancestral genome — present in every class — fails validation at once:

@@ -48,16 +48,24 @@ import torch.nn.functional as F
 from torch import nn
 
 import dlpractice.course.notebooks
-from dlpractice.vision import plots as cnn_plots
 from dlpractice import explain
 from dlpractice.checks import lab06 as check
-from dlpractice.explain import plots
-from dlpractice.labs.cnn_visualization import (VisualizationConfig, explain_each, methods, pixel_bounds, sanity_checks,
-                                                spread_examples, trained_model)
-from dlpractice.models import evaluating, layer_table, predict
 from dlpractice.course.runs import RunContext, new_run_dir
+from dlpractice.explain import plots
+from dlpractice.labs.cnn_visualization import (
+    VisualizationConfig,
+    explain_each,
+    methods,
+    pixel_bounds,
+    sanity_checks,
+    spread_examples,
+    trained_model,
+)
+from dlpractice.models import evaluating, layer_table, predict
+from dlpractice.vision import plots as cnn_plots
 
-QUICK = dlpractice.course.notebooks.quick()  # True under DLPRACTICE_QUICK=1: a shorter training, fewer images, same lessons
+# True under DLPRACTICE_QUICK=1: a shorter training, fewer images, same lessons
+QUICK = dlpractice.course.notebooks.quick()
 config = VisualizationConfig.quick() if QUICK else VisualizationConfig()
 RUNS = Path(tempfile.mkdtemp(prefix="dlpractice-lab06-")) if QUICK else Path("runs") / "lab06-notebook"
 torch.set_num_threads(1)  # a small network: one CPU thread is fastest (more threads cost more to coordinate)
@@ -111,9 +119,9 @@ plt.show()
 # `model.training` says which (the check hands over models in both modes). Remove and restore in a `finally:`, so
 # that an error does not leave them behind.
 #
-# The evaluation-mode part exists in the library as a context manager, `dlpractice.models.evaluating(model)`: the model in
-# evaluation mode inside the `with`, its own mode back afterwards. Write it by hand here; use it in the later
-# exercises if you like.
+# The evaluation-mode part exists in the library as a context manager, `dlpractice.models.evaluating(model)`: the
+# model in evaluation mode inside the `with`, its own mode back afterwards. Write it by hand here; use it in the
+# later exercises if you like.
 
 # %%
 def feature_maps_hook(model, images, layer):

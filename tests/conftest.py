@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules (helpers that are not fixtures live in tests/support)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-# ../shared/data beside the repository holds real datasets for tests (see its README); it may be absent.
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+from support.paths import IDX_FILES, SHARED_DATA
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +24,11 @@ def shared_mnist_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with gzip.open(source / f"{name}.gz", "rb") as src, open(raw / name, "wb") as dst:
             shutil.copyfileobj(src, dst)
     return root
+
+
+@pytest.fixture(scope="session")
+def genomes():
+    """Lab 05's synthetic genomes, small: 40 genomes of about 1,500 bases in 3 classes, 2 planted signatures each."""
+    from dlpractice.data.genomes import synthetic_genomes
+
+    return synthetic_genomes(class_sizes=(12, 20, 8), length=1500, signatures_per_class=2, seed=3)

@@ -3,11 +3,10 @@
 import json
 import subprocess
 import sys
-from datetime import datetime
 
 import pytest
 
-from dlpractice.course.runs import new_run_dir
+from support.paths import TOY_CLI
 
 
 def dlpractice(*args, cwd):
@@ -33,6 +32,26 @@ def test_list_shows_every_lab_with_target_and_budget(tmp_path):
     assert "pytorch-basics" in result.stdout
     assert "sine_test_r2 >= 0.95" in result.stdout
     assert "30 s" in result.stdout
+
+
+def test_list_and_info_show_every_dataset_preset_of_the_cnn_lab(tmp_path):
+    """Lab 03 is judged per dataset: `list` gives each preset a row with its target and budget (CIFAR-10's is a GPU),
+    `info` one targets line per preset."""
+    listed = dlpractice("list", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split("│")[5].strip(): line for line in listed.stdout.splitlines() if line.count("│") == 8}
+    for preset in ("mnist_sample", "mnist", "fashion_mnist", "cifar10"):
+        assert preset in rows, listed.stdout
+        assert "cnn_test_accuracy >= " in rows[preset]
+    assert rows["cifar10"].split("│")[7].strip() == "GPU"
+    assert rows["mnist"].split("│")[7].strip() == "90 s"
+    info = dlpractice("info", "cnn", cwd=tmp_path)
+    assert info.returncode == 0, info.stderr
+    targets = [line for line in info.stdout.splitlines() if line.startswith("targets: ")]
+    assert [line.split(":")[1].strip() for line in targets] == [
+        "dataset=mnist_sample", "dataset=mnist", "dataset=fashion_mnist", "dataset=cifar10"]
+    assert "cnn_test_accuracy >= 0.85 on a GPU" in targets[-1]
+    assert "cnn_test_accuracy >= 0.992 in 90 s" in targets[1]
 
 
 def test_info_accepts_id_or_name_and_shows_types_and_defaults(tmp_path):
@@ -93,22 +112,11 @@ def test_run_all_quick_ends_with_the_summary_table(tmp_path):
     assert "moons_test_accuracy" in summary
 
 
-def test_run_folders_are_never_reused(tmp_path):
-    now = datetime(2026, 11, 25, 10, 0, 0)
-    first = new_run_dir(tmp_path, "lab", now)
-    (first / "metrics.json").write_text("{}")
-    second = new_run_dir(tmp_path, "lab", now)
-    assert first.name == "20261125-100000" and second.name == "20261125-100000-2"
-    assert (first / "metrics.json").read_text() == "{}"
-
-
 def toy_cli(*args, cwd):
-    """The real CLI with the engine's toy lab registered as lab 99 (see toy_cli.py)."""
+    """The real CLI with the engine's toy lab registered as lab 99 (see support/toy_cli.py)."""
     import os
-    from pathlib import Path
 
-    script = Path(__file__).with_name("toy_cli.py")
-    return subprocess.run([sys.executable, str(script), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+    return subprocess.run([sys.executable, str(TOY_CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "DLPRACTICE_OFFLINE": "1"})
 
 

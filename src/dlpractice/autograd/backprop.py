@@ -1,4 +1,4 @@
-"""Backpropagation by hand for a two-layer network (Linear -> ReLU -> Linear, MSE loss).
+"""Backpropagation by hand for a two-layer network, Linear -> ReLU -> Linear with an MSE loss (lab 01).
 
 The network, with x of shape (n, d_in):
 

@@ -1,4 +1,4 @@
-"""A text picture of autograd's computational graph, for machines without torchviz or Graphviz.
+"""A text picture of autograd's computational graph, for machines without torchviz or Graphviz (lab 01).
 
 Every tensor computed from tensors that require grad remembers the operation that made it in
 `grad_fn`; each such node lists its inputs' nodes in `next_functions`. Walking them from the loss

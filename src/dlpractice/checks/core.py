@@ -1,4 +1,5 @@
-"""What every check shares: running a student's answer on cases, comparing it, and saying passed / failed / not attempted."""
+"""What every check shares: running a student's answer on cases, comparing it, and saying
+passed / failed / not attempted."""
 
 from __future__ import annotations
 
@@ -93,7 +94,8 @@ def expect_close(got: Any, expected: Any, case: str, hint: str = "", atol: float
     if got_a.shape != exp_a.shape:
         raise CheckFailed(f"case '{case}': expected shape {tuple(exp_a.shape)}, got {tuple(got_a.shape)}.{suffix}")
     if not np.allclose(got_a.astype(float), exp_a.astype(float), atol=atol, rtol=rtol, equal_nan=True):
-        worst = np.unravel_index(np.argmax(np.abs(got_a.astype(float) - exp_a.astype(float))), exp_a.shape) if exp_a.ndim else ()
+        worst = (np.unravel_index(np.argmax(np.abs(got_a.astype(float) - exp_a.astype(float))), exp_a.shape)
+                 if exp_a.ndim else ())
         where = f" at index {tuple(int(i) for i in worst)}" if exp_a.ndim else ""
         raise CheckFailed(
             f"case '{case}': values differ{where}: expected {exp_a[worst].item()!r}, got {got_a[worst].item()!r} "

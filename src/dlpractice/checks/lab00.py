@@ -56,7 +56,8 @@ def numbers_of(got: Any, case: str, what: str) -> np.ndarray:
         raise CheckFailed(f"case '{case}': expected {what}, got {type(got).__name__} {got!r}.") from None
 
 
-def compare(got: Any, expected: Any, case: str, mistakes: list[tuple[Any, str]], hint: str, what: str = "a number") -> None:
+def compare(got: Any, expected: Any, case: str, mistakes: list[tuple[Any, str]], hint: str,
+            what: str = "a number") -> None:
     """Pass if `got` ≈ `expected`; else name the first known mistake it matches; else say how it differs."""
     numbers_of(got, case, what)
     if close(got, expected):
@@ -97,8 +98,8 @@ def mse(fn: Callable) -> None:
         ], hint="MSE = mean over the samples of (y_true - y_pred)².")
 
 
-CONSTANT_TARGET = ("when every y_true is the same, SS_tot = 0 and 1 - SS_res/SS_tot is 0/0 or -inf: follow scikit-learn "
-                   "and return 1.0 if the predictions are perfect (SS_res = 0), else 0.0.")
+CONSTANT_TARGET = ("when every y_true is the same, SS_tot = 0 and 1 - SS_res/SS_tot is 0/0 or -inf: "
+                   "follow scikit-learn and return 1.0 if the predictions are perfect (SS_res = 0), else 0.0.")
 
 
 @exercise("r2")
@@ -113,7 +114,8 @@ def r2(fn: Callable) -> None:
         ("predictions shifted by +20", y, y + 20, ""),
         ("predictions worse than the mean", np.array([1.0, 2.0, 3.0, 4.0]), np.array([4.0, 3.0, 2.0, 1.0]), ""),
         ("a constant target, perfect predictions", np.full(5, 3.0), np.full(5, 3.0), CONSTANT_TARGET),
-        ("a constant target, imperfect predictions", np.full(5, 3.0), np.array([3.0, 2.0, 4.0, 3.0, 3.5]), CONSTANT_TARGET),
+        ("a constant target, imperfect predictions", np.full(5, 3.0), np.array([3.0, 2.0, 4.0, 3.0, 3.5]),
+         CONSTANT_TARGET),
     ]
     for case, y_true, y_pred, hint in cases:
         got = answer(fn, y_true, y_pred, case=case, hint=hint)
@@ -131,7 +133,8 @@ def r2(fn: Callable) -> None:
                  "correlated with y_true, yet wrong. Use 1 - SS_res/SS_tot."),
             ]
         compare(got, r2_score(y_true, y_pred), case, mistakes,
-                hint=hint or "R² = 1 - SS_res/SS_tot with SS_res = Σ(y_true - y_pred)², SS_tot = Σ(y_true - mean(y_true))².")
+                hint=hint or ("R² = 1 - SS_res/SS_tot with SS_res = Σ(y_true - y_pred)², "
+                              "SS_tot = Σ(y_true - mean(y_true))²."))
 
 
 # --------------------------------------------------------------------------- classification metrics
@@ -152,12 +155,15 @@ def majority_accuracy(fn: Callable) -> None:
         y = rng.permutation(y)
         got = answer(fn, y, case=case)
         labels, counts = np.unique(y, return_counts=True)
-        expected = DummyClassifier(strategy="most_frequent").fit(np.zeros((len(y), 1)), y).score(np.zeros((len(y), 1)), y)
+        expected = (DummyClassifier(strategy="most_frequent").fit(np.zeros((len(y), 1)), y)
+                    .score(np.zeros((len(y), 1)), y))
         compare(got, expected, case, [
             (np.mean(y == 0), "the majority class is not always 0: find the most frequent label "
              "(np.unique(y, return_counts=True) or np.bincount(y))."),
-            (counts.min() / len(y), "that is the share of the *least* frequent class; the baseline predicts the most frequent one."),
-            (1 / len(labels), "the baseline always predicts the most frequent class; it does not guess among the classes at random."),
+            (counts.min() / len(y), "that is the share of the *least* frequent class; "
+             "the baseline predicts the most frequent one."),
+            (1 / len(labels), "the baseline always predicts the most frequent class; "
+             "it does not guess among the classes at random."),
             (counts.max(), "accuracy is a fraction: divide the count of the majority class by the number of samples."),
         ], hint="always predict the most frequent label; accuracy = (its count) / len(y).")
 
@@ -184,7 +190,8 @@ def binary_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
 
 @exercise("confusion_counts")
 def confusion_counts(fn: Callable) -> None:
-    """`fn(y_true, y_pred)` -> (tn, fp, fn, tp) for labels 0/1, as `confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()`."""
+    """`fn(y_true, y_pred)` -> (tn, fp, fn, tp) for labels 0/1,
+    as `confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()`."""
     for case, y_true, y_pred in binary_cases():
         got = answer(fn, y_true, y_pred, case=case)
         matrix = confusion_matrix(y_true, y_pred, labels=[0, 1])
@@ -193,7 +200,8 @@ def confusion_counts(fn: Callable) -> None:
             ((tn, fn_, fp, tp), "you swapped fp and fn: a false positive is predicted 1 but truly 0; "
              "a false negative is predicted 0 but truly 1."),
             ((tp, fn_, fp, tn), "class 1 is the positive class: tp counts y_true == 1 and y_pred == 1."),
-            ((tp, fp, fn_, tn), "return the counts in the order (tn, fp, fn, tp), the order of confusion_matrix(...).ravel()."),
+            ((tp, fp, fn_, tn), "return the counts in the order (tn, fp, fn, tp), "
+             "the order of confusion_matrix(...).ravel()."),
             (matrix, "return the four counts (tn, fp, fn, tp), not the 2×2 matrix (.ravel() flattens it)."),
             (matrix.T, "return the four counts (tn, fp, fn, tp), not a 2×2 matrix."),
         ], hint="count all four, even when a class never appears: tn = (y_true == 0) & (y_pred == 0), "
@@ -201,8 +209,9 @@ def confusion_counts(fn: Callable) -> None:
            what="four counts (tn, fp, fn, tp)")
 
 
-ZERO_DIVISION = ("when a denominator is 0 (the model never predicts 1, so tp + fp = 0; or y_true has no 1, so tp + fn = 0) "
-                 "return 0 for that score, like scikit-learn's zero_division=0; F1 is 0 when precision + recall = 0.")
+ZERO_DIVISION = ("when a denominator is 0 (the model never predicts 1, so tp + fp = 0; or y_true has no 1, "
+                 "so tp + fn = 0) return 0 for that score, like scikit-learn's zero_division=0; "
+                 "F1 is 0 when precision + recall = 0.")
 
 
 def safe_ratio(a: float, b: float) -> float:
@@ -222,8 +231,9 @@ def precision_recall_f1(fn: Callable) -> None:
         p, r, f, _ = precision_recall_fscore_support(y_true, y_pred, average="binary", zero_division=0)
         p0, r0 = safe_ratio(tn, tn + fn_), safe_ratio(tn, tn + fp)
         compare(got, (p, r, f), case, [
-            ((r, p, f), "you swapped precision and recall: precision = tp / (tp + fp) (of the samples predicted 1, the share "
-             "truly 1); recall = tp / (tp + fn) (of the samples truly 1, the share found). fp = cm[0, 1], fn = cm[1, 0]."),
+            ((r, p, f), "you swapped precision and recall: precision = tp / (tp + fp) "
+             "(of the samples predicted 1, the share truly 1); recall = tp / (tp + fn) "
+             "(of the samples truly 1, the share found). fp = cm[0, 1], fn = cm[1, 0]."),
             ((p0, r0, safe_ratio(2 * p0 * r0, p0 + r0)), "class 1 is the positive class: tp = cm[1, 1], not cm[0, 0]."),
             ((p, r, (p + r) / 2), "F1 is the harmonic mean 2·P·R / (P + R), not the arithmetic mean (P + R) / 2."),
         ], hint="with cm = [[tn, fp], [fn, tp]]: precision = tp/(tp+fp), recall = tp/(tp+fn), F1 = 2·P·R/(P+R); "
@@ -242,33 +252,38 @@ def kfold_indices(fn: Callable) -> None:
         try:
             folds = [(np.asarray(train), np.asarray(test)) for train, test in folds]
         except (TypeError, ValueError):
-            raise CheckFailed(f"case '{case}': expected a list of (train_indices, test_indices) pairs, got {type(folds).__name__}.") from None
+            raise CheckFailed(f"case '{case}': expected a list of (train_indices, test_indices) pairs, "
+                              f"got {type(folds).__name__}.") from None
         reference = [test for _, test in KFold(n_splits=k).split(np.zeros(n))]
         expect(len(folds) == k, case, f"expected {k} (train, test) pairs, one per fold, got {len(folds)}.")
         tests = [test.ravel() for _, test in folds]
         expect(all(a.size == 0 or (np.issubdtype(a.dtype, np.integer) and a.min() >= 0 and a.max() < n)
-                   for pair in folds for a in pair), case, f"indices must be integers from 0 to {n - 1} (np.arange gives integers).")
+                   for pair in folds for a in pair), case,
+               f"indices must be integers from 0 to {n - 1} (np.arange gives integers).")
         in_tests = np.bincount(np.concatenate(tests).astype(int), minlength=n)
         expect(in_tests.max() <= 1, case,
-               f"test folds overlap: sample {int(in_tests.argmax())} is in {in_tests.max()} test folds, but every sample must be "
-               "in exactly one. Hint: a slice a[start:stop] stops *before* stop; the next fold starts at stop.")
+               f"test folds overlap: sample {int(in_tests.argmax())} is in {in_tests.max()} test folds, "
+               "but every sample must be in exactly one. Hint: a slice a[start:stop] stops *before* stop; "
+               "the next fold starts at stop.")
         missing = np.flatnonzero(in_tests == 0)
         expect(missing.size == 0, case,
                f"samples {missing.tolist()} are in no test fold: the k test folds must cover all {n} samples, "
                f"the {n % k} left over by n_samples // k too.")
         sizes, expected_sizes = [len(t) for t in tests], [len(t) for t in reference]
         expect(sizes == expected_sizes, case,
-               f"test fold sizes are {sizes}, expected {expected_sizes}. Hint: like KFold, give every fold n_samples // k "
-               "samples and the first n_samples % k folds one more each (np.array_split does this).")
+               f"test fold sizes are {sizes}, expected {expected_sizes}. Hint: like KFold, give every fold "
+               "n_samples // k samples and the first n_samples % k folds one more each (np.array_split does this).")
         for i, ((train, _), test, expected) in enumerate(zip(folds, tests, reference)):
             shared = np.intersect1d(train, test)
-            expect(shared.size == 0, case, f"fold {i}: train and test share samples {shared.tolist()[:5]}: the model would be "
-                                           "tested on samples it learned from (leakage).")
-            expect(len(train) == n - len(test) and np.array_equal(np.sort(train), np.setdiff1d(np.arange(n), test)), case,
-                   f"fold {i}: train must hold every sample that is not in the test fold, each once.")
+            expect(shared.size == 0, case,
+                   f"fold {i}: train and test share samples {shared.tolist()[:5]}: "
+                   "the model would be tested on samples it learned from (leakage).")
+            expect(len(train) == n - len(test) and np.array_equal(np.sort(train), np.setdiff1d(np.arange(n), test)),
+                   case, f"fold {i}: train must hold every sample that is not in the test fold, each once.")
             expect(np.array_equal(np.sort(test), expected), case,
-                   f"fold {i}: test indices are {np.sort(test).tolist()}, expected {expected.tolist()}. Hint: without shuffling, "
-                   "fold i is the i-th block of consecutive indices, as KFold(n_splits=k) gives.")
+                   f"fold {i}: test indices are {np.sort(test).tolist()}, expected {expected.tolist()}. "
+                   "Hint: without shuffling, fold i is the i-th block of consecutive indices, "
+                   "as KFold(n_splits=k) gives.")
 
 
 # --------------------------------------------------------------------------- floating point
@@ -276,25 +291,27 @@ def kfold_indices(fn: Callable) -> None:
 @exercise("is_close")
 def is_close(fn: Callable) -> None:
     """`fn(a, b, rel_tol=1e-9, abs_tol=0.0)` -> True/False, as `math.isclose`."""
-    absolute = ("a fixed absolute tolerance is wrong for numbers far from 1: scale the tolerance with the size of the numbers, "
-                "|a - b| <= rel_tol * max(|a|, |b|).")
-    symmetric = "the answer must not depend on the order of a and b: scale rel_tol by max(|a|, |b|), not by |a| or |b| alone."
+    absolute = ("a fixed absolute tolerance is wrong for numbers far from 1: "
+                "scale the tolerance with the size of the numbers, |a - b| <= rel_tol * max(|a|, |b|).")
+    symmetric = ("the answer must not depend on the order of a and b: "
+                 "scale rel_tol by max(|a|, |b|), not by |a| or |b| alone.")
     cases = [
-        ("0.1 + 0.2 vs 0.3", (0.1 + 0.2, 0.3), {}, "0.1 + 0.2 is 0.30000000000000004 in binary floating point: never compare "
-         "floats with ==; compare |a - b| with a tolerance."),
+        ("0.1 + 0.2 vs 0.3", (0.1 + 0.2, 0.3), {}, "0.1 + 0.2 is 0.30000000000000004 in binary floating point: "
+         "never compare floats with ==; compare |a - b| with a tolerance."),
         ("1.0 vs 1.1", (1.0, 1.1), {}, "1.0 and 1.1 differ by 10%, far more than rel_tol = 1e-9."),
         ("two equal numbers", (5.0, 5.0), {}, "a number is close to itself."),
         ("large numbers: 1e16 vs 1e16 + 2", (1e16, 1e16 + 2), {}, absolute),
         ("tiny numbers: 1e-12 vs 2e-12", (1e-12, 2e-12), {}, absolute),
         ("negative numbers: -1 vs -1 - 1e-10", (-1.0, -1.0 - 1e-10), {}, "take absolute values: the tolerance is "
          "rel_tol * max(|a|, |b|), and |a - b| is a distance — the numbers can be negative."),
-        ("near zero with abs_tol: 1e-20 vs 0", (1e-20, 0.0), {"abs_tol": 1e-12}, "use abs_tol: near zero only an absolute "
-         "tolerance can work; close means |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol)."),
-        ("near zero without abs_tol: 1e-20 vs 0", (1e-20, 0.0), {}, "with abs_tol = 0 and rel_tol = 1e-9, only 0 is close to 0: "
-         "the relative tolerance rel_tol * max(|a|, |b|) shrinks to nothing near zero."),
+        ("near zero with abs_tol: 1e-20 vs 0", (1e-20, 0.0), {"abs_tol": 1e-12}, "use abs_tol: near zero only "
+         "an absolute tolerance can work; close means |a - b| <= max(rel_tol * max(|a|, |b|), abs_tol)."),
+        ("near zero without abs_tol: 1e-20 vs 0", (1e-20, 0.0), {}, "with abs_tol = 0 and rel_tol = 1e-9, "
+         "only 0 is close to 0: the relative tolerance rel_tol * max(|a|, |b|) shrinks to nothing near zero."),
         ("rel_tol=0.095: 1.0 vs 1.1", (1.0, 1.1), {"rel_tol": 0.095}, symmetric),
         ("rel_tol=0.095: 1.1 vs 1.0", (1.1, 1.0), {"rel_tol": 0.095}, symmetric),
-        ("rel_tol=0.05: 1.0 vs 1.1", (1.0, 1.1), {"rel_tol": 0.05}, "use the rel_tol you are given, not a fixed value."),
+        ("rel_tol=0.05: 1.0 vs 1.1", (1.0, 1.1), {"rel_tol": 0.05},
+         "use the rel_tol you are given, not a fixed value."),
     ]
     for case, (a, b), options, hint in cases:
         got = answer(fn, a, b, case=case, **options)

@@ -46,7 +46,8 @@ def make_grid(fn: Callable[[int, int], Tensor]) -> None:
                 raise CheckFailed(f"case '{case}': the numbers run down the columns. Hint: fill row by row — "
                                   "arange(n).reshape(rows, cols) does that; a transpose of (cols, rows) does not.")
             if close(got, expected + 1):
-                raise CheckFailed(f"case '{case}': off by one. Hint: the first value is 0 and the last is rows*cols - 1.")
+                raise CheckFailed(f"case '{case}': off by one. "
+                                  "Hint: the first value is 0 and the last is rows*cols - 1.")
         expect_close(got, expected, case, hint="torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)")
 
 
@@ -81,7 +82,8 @@ def seeded_noise(fn: Callable[[tuple[int, ...], int], Tensor]) -> None:
         if not (abs(mean) < 0.05 and abs(std - 1) < 0.05):
             hint = ("torch.rand draws uniformly from [0, 1); torch.randn draws from the standard normal"
                     if abs(mean - 0.5) < 0.05 else "draw from the standard normal distribution (torch.randn)")
-            raise CheckFailed(f"case '{case}': mean {mean:.3f} and std {std:.3f}, expected about 0 and 1. Hint: {hint}.")
+            raise CheckFailed(f"case '{case}': mean {mean:.3f} and std {std:.3f}, expected about 0 and 1. "
+                              f"Hint: {hint}.")
 
 
 @exercise("channels_first")
@@ -112,7 +114,8 @@ def channels_first(fn: Callable[[Tensor], Tensor]) -> None:
 @exercise("standardize")
 @isolated
 def standardize(fn: Callable[[np.ndarray], np.ndarray]) -> None:
-    """standardize(a): each column of a NumPy (n, d) array to mean 0, std 1 (divide by n), with PyTorch; same dtype; input untouched."""
+    """standardize(a): each column of a NumPy (n, d) array to mean 0, std 1 (divide by n), with PyTorch;
+    same dtype; input untouched."""
     rng = np.random.default_rng(0)
     cases = {
         "float32, 6 x 3": (rng.normal(5, 3, size=(6, 3))).astype(np.float32),
@@ -126,11 +129,13 @@ def standardize(fn: Callable[[np.ndarray], np.ndarray]) -> None:
         if not np.array_equal(a, original):
             raise CheckFailed(f"case '{case}': your function changed the array it was given. Hint: torch.from_numpy "
                               "shares memory with the array, so an in-place operation (-=, /=, sub_) on that tensor "
-                              "writes into the student's array; use out-of-place operations or torch.tensor(a) (a copy).")
+                              "writes into the student's array; "
+                              "use out-of-place operations or torch.tensor(a) (a copy).")
         if isinstance(got, Tensor):
             raise CheckFailed(f"case '{case}': expected a NumPy array, got a torch.Tensor. Hint: finish with .numpy().")
         expect(isinstance(got, np.ndarray), case, f"expected a NumPy array, got {type(got).__name__}.")
-        expect_equal(got.dtype, a.dtype, case, hint="keep the input's dtype: torch.from_numpy keeps it, and so does .numpy()")
+        expect_equal(got.dtype, a.dtype, case,
+                     hint="keep the input's dtype: torch.from_numpy keeps it, and so does .numpy()")
         expect_equal(got.shape, a.shape, case, hint="standardise each column; keep the shape")
         a = a.astype(np.float64)  # the reference in float64
         expected = (a - a.mean(axis=0)) / a.std(axis=0)
@@ -140,8 +145,11 @@ def standardize(fn: Callable[[np.ndarray], np.ndarray]) -> None:
                 raise CheckFailed(f"case '{case}': you divided by the unbiased std (n - 1). Hint: torch.std divides by "
                                   "n - 1 by default; here divide by n: t.std(dim=0, correction=0) (NumPy's default).")
             rows = (a - a.mean(axis=1, keepdims=True)) / a.std(axis=1, keepdims=True)
-            if close(got, rows, atol=atol) or close(got, (a - a.mean(axis=1, keepdims=True)) / a.std(axis=1, ddof=1, keepdims=True), atol=atol):
-                raise CheckFailed(f"case '{case}': you standardised each row. Hint: columns are features: reduce over dim=0.")
+            if (close(got, rows, atol=atol)
+                    or close(got, (a - a.mean(axis=1, keepdims=True)) / a.std(axis=1, ddof=1, keepdims=True),
+                             atol=atol)):
+                raise CheckFailed(f"case '{case}': you standardised each row. "
+                                  "Hint: columns are features: reduce over dim=0.")
         expect_close(got, expected, case, atol=atol, hint="(t - t.mean(dim=0)) / t.std(dim=0, correction=0)")
 
 
@@ -149,7 +157,8 @@ def standardize(fn: Callable[[np.ndarray], np.ndarray]) -> None:
 
 GRAD_CASES: list[tuple[str, Callable[[Tensor], Tensor], Tensor]] = [
     ("sum(x³) on a vector", lambda t: (t**3).sum(), torch.linspace(-2, 2, 5)),
-    ("sum(x·sin x) on a 2 x 3 matrix", lambda t: (t * torch.sin(t)).sum(), torch.tensor([[0.5, -1.0, 2.0], [3.0, 0.0, -0.25]])),
+    ("sum(x·sin x) on a 2 x 3 matrix", lambda t: (t * torch.sin(t)).sum(),
+     torch.tensor([[0.5, -1.0, 2.0], [3.0, 0.0, -0.25]])),
     ("x² at a 0-d tensor", lambda t: t**2, torch.tensor(3.0)),
     ("sum(relu(x)) at negative values", lambda t: torch.relu(t).sum(), torch.tensor([-3.0, -0.5, 1.5, -2.0])),
     ("logsumexp in float64", lambda t: torch.logsumexp(t, dim=0), torch.tensor([1.0, 2.0, -1.0], dtype=torch.float64)),
@@ -178,10 +187,12 @@ def grad_of(fn: Callable[[Callable[[Tensor], Tensor], Tensor], Tensor]) -> None:
             raise CheckFailed(f"case '{case}': the second call with the same x returned twice the gradient. Hint: "
                               "gradients accumulate in .grad across backward() calls; work on a fresh "
                               "x.detach().clone().requires_grad_(True) each time.")
-        expect_close(second, expected_copy, case + ", called a second time", hint="the gradient must not depend on earlier calls")
+        expect_close(second, expected_copy, case + ", called a second time",
+                     hint="the gradient must not depend on earlier calls")
         if x.requires_grad or x.grad is not None:
             raise CheckFailed(f"case '{case}': your function changed the caller's x (requires_grad or .grad). Hint: "
-                              "do not call x.requires_grad_() on the input; work on x.detach().clone().requires_grad_(True).")
+                              "do not call x.requires_grad_() on the input; "
+                              "work on x.detach().clone().requires_grad_(True).")
 
 
 def _fresh_problems() -> list[tuple[str, list[Tensor], Callable[[list[Tensor]], Tensor], float]]:
@@ -200,7 +211,8 @@ def _fresh_problems() -> list[tuple[str, list[Tensor], Callable[[list[Tensor]], 
 @exercise("gd_step")
 @isolated
 def gd_step(fn: Callable[[list[Tensor], Callable[[], Tensor], float], float]) -> None:
-    """gd_step(params, loss_fn, lr): loss = loss_fn(); backward; p -= lr * p.grad without grad tracking; zero grads; return loss.item()."""
+    """gd_step(params, loss_fn, lr): loss = loss_fn(); backward; p -= lr * p.grad without grad tracking; zero grads;
+    return loss.item()."""
     hints = {
         "leaf Variable that requires grad is being used in an in-place operation":
             "autograd refuses to record an update of a leaf: do the update inside `with torch.no_grad():`.",
@@ -253,20 +265,22 @@ def _backprop_cases() -> list[tuple[str, dict[str, Tensor], Tensor, Tensor]]:
                 "w2": torch.randn(hidden, d_out, generator=gen), "b2": 0.1 * torch.randn(d_out, generator=gen)}
 
     return [
-        ("n=8, d_in=3, hidden=5, d_out=2", params(3, 5, 2), torch.randn(8, 3, generator=gen), torch.randn(8, 2, generator=gen)),
+        ("n=8, d_in=3, hidden=5, d_out=2", params(3, 5, 2), torch.randn(8, 3, generator=gen),
+         torch.randn(8, 2, generator=gen)),
         ("batch of one", params(4, 6, 3), torch.randn(1, 4, generator=gen), torch.randn(1, 3, generator=gen)),
         ("one output", params(2, 7, 1), torch.randn(16, 2, generator=gen), torch.randn(16, 1, generator=gen)),
-        ("mostly negative pre-activations", params(3, 8, 2, bias=torch.full((8,), -1.5)), torch.randn(10, 3, generator=gen),
-         torch.randn(10, 2, generator=gen)),
-        ("zero inputs, some biases exactly 0", params(3, 4, 2, bias=torch.tensor([0.0, 0.5, 0.0, -0.5])), torch.zeros(5, 3),
-         torch.randn(5, 2, generator=gen)),
+        ("mostly negative pre-activations", params(3, 8, 2, bias=torch.full((8,), -1.5)),
+         torch.randn(10, 3, generator=gen), torch.randn(10, 2, generator=gen)),
+        ("zero inputs, some biases exactly 0", params(3, 4, 2, bias=torch.tensor([0.0, 0.5, 0.0, -0.5])),
+         torch.zeros(5, 3), torch.randn(5, 2, generator=gen)),
     ]
 
 
 @exercise("manual_backward")
 @isolated
 def manual_backward(fn: Callable[[dict[str, Tensor], Tensor, Tensor], dict[str, Tensor]]) -> None:
-    """manual_backward(params, x, y): {"w1", "b1", "w2", "b2"} gradients of mean((relu(x@w1+b1)@w2+b2 - y)²), by hand."""
+    """manual_backward(params, x, y): {"w1", "b1", "w2", "b2"} gradients of mean((relu(x@w1+b1)@w2+b2 - y)²),
+    by hand."""
     for case, params, x, y in _backprop_cases():
         leaves = {k: v.clone().requires_grad_(True) for k, v in params.items()}
         F.mse_loss(two_layer_forward(leaves, x), y).backward()
@@ -282,7 +296,8 @@ def manual_backward(fn: Callable[[dict[str, Tensor], Tensor, Tensor], dict[str, 
                                          "chain rule and matrix products, without .backward()."})
         expect(isinstance(got, dict), case, f"expected a dict with keys w1, b1, w2, b2, got {type(got).__name__}.")
         missing = [k for k in expected if k not in got]
-        expect(not missing, case, f"the dict has no {', '.join(missing)}. Hint: return {{'w1': ..., 'b1': ..., 'w2': ..., 'b2': ...}}.")
+        expect(not missing, case,
+               f"the dict has no {', '.join(missing)}. Hint: return {{'w1': ..., 'b1': ..., 'w2': ..., 'b2': ...}}.")
         n, d_out = y.shape
         for name in ("w2", "b2", "w1", "b1"):  # the order backpropagation computes them in
             where = f"{case}, d{name}"
@@ -295,16 +310,18 @@ def manual_backward(fn: Callable[[dict[str, Tensor], Tensor, Tensor], dict[str, 
                     hint = "a weight's gradient has the weight's shape: for y = h @ w, dw = h.T @ dy"
                 else:
                     hint = f"d{name} has the shape of {name}"
-                raise CheckFailed(f"case '{where}': expected shape {tuple(e.shape)}, got {tuple(g.shape)}. Hint: {hint}.")
+                raise CheckFailed(f"case '{where}': expected shape {tuple(e.shape)}, got {tuple(g.shape)}. "
+                                  f"Hint: {hint}.")
             if close(g, e, atol=1e-5):
                 continue
             k = scale_of(g, e)
             if k is not None and abs(k - n * d_out) < 1e-3 * n * d_out:
-                raise CheckFailed(f"case '{where}': {k:g} times too large: you summed the squared errors. Hint: the loss "
-                                  "is their mean over all n·d_out numbers, so dL/dy_hat = 2 (y_hat - y) / y_hat.numel().")
+                raise CheckFailed(f"case '{where}': {k:g} times too large: you summed the squared errors. "
+                                  "Hint: the loss is their mean over all n·d_out numbers, "
+                                  "so dL/dy_hat = 2 (y_hat - y) / y_hat.numel().")
             if k is not None and abs(k - d_out) < 1e-3 and d_out > 1:
-                raise CheckFailed(f"case '{where}': {k:g} times too large. Hint: the mean runs over all n·d_out numbers, "
-                                  "not only the n rows: divide by y_hat.numel().")
+                raise CheckFailed(f"case '{where}': {k:g} times too large. Hint: the mean runs over all "
+                                  "n·d_out numbers, not only the n rows: divide by y_hat.numel().")
             if k is not None and abs(k - 0.5) < 1e-3:
                 raise CheckFailed(f"case '{where}': half the right value. Hint: the derivative of u² is 2u.")
             if name == "b2" and k is not None and abs(k - 1 / n) < 1e-3:
@@ -363,7 +380,8 @@ def mlp(cls: type) -> None:
         layers = [by_shape.get(s) for s in ((in_f, hidden), (hidden, hidden), (hidden, out_f))]
         with torch.no_grad():
             got = model(x)
-            affine = close(model(x[:32] + x[32:]), model(x[:32]) + model(x[32:]) - model(torch.zeros_like(x[:32])), atol=1e-5)
+            affine = close(model(x[:32] + x[32:]), model(x[:32]) + model(x[32:]) - model(torch.zeros_like(x[:32])),
+                           atol=1e-5)
             if len(linears) == 3 and all(layers):
                 expected_out = layers[2](F.relu(layers[1](F.relu(layers[0](x)))))
                 if close(got, expected_out):
@@ -373,8 +391,9 @@ def mlp(cls: type) -> None:
                                       "last layer — it outputs raw scores (logits) or regression values.")
                 affine = affine or close(got, layers[2](layers[1](layers[0](x))))
         if affine:
-            raise CheckFailed(f"case '{case}': the model is linear. Hint: without a non-linearity between them, stacked "
-                              "Linear layers collapse into one linear map; put nn.ReLU() after each hidden Linear.")
+            raise CheckFailed(f"case '{case}': the model is linear. Hint: without a non-linearity between them, "
+                              "stacked Linear layers collapse into one linear map; "
+                              "put nn.ReLU() after each hidden Linear.")
         expect(len(linears) == 3 and all(layers), case, f"expected three nn.Linear layers {in_f}→{hidden}, "
                f"{hidden}→{hidden}, {hidden}→{out_f}; found {[(m.in_features, m.out_features) for m in linears]}.")
         raise CheckFailed(f"case '{case}': the outputs differ from Linear → ReLU → Linear → ReLU → Linear "
@@ -393,9 +412,11 @@ def parameter_formula(fn: Callable[[tuple[int, ...]], int]) -> None:
         if isinstance(got, bool) or not isinstance(got, numbers.Integral):
             number = got.item() if isinstance(got, Tensor) and got.numel() == 1 else got
             if isinstance(number, numbers.Real) and float(number) == expected:
-                raise CheckFailed(f"case '{case}': right number, but a {type(got).__name__}. Hint: a count is a Python int.")
-            raise CheckFailed(f"case '{case}': expected the int {expected}, got {got!r}. Hint: each Linear(in, out) has "
-                              "in·out weights and out biases; sum over consecutive pairs of sizes.")
+                raise CheckFailed(f"case '{case}': right number, but a {type(got).__name__}. "
+                                  "Hint: a count is a Python int.")
+            raise CheckFailed(f"case '{case}': expected the int {expected}, got {got!r}. "
+                              "Hint: each Linear(in, out) has in·out weights and out biases; "
+                              "sum over consecutive pairs of sizes.")
         if got == expected:
             continue
         weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
@@ -415,11 +436,14 @@ def _train_problems() -> list[tuple[str, nn.Module, Callable[[Any], torch.optim.
     torch.manual_seed(3)
     return [
         ("regression, SGD, MSELoss", nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Linear(16, 1)),
-         lambda p: torch.optim.SGD(p, lr=0.1), nn.MSELoss(), torch.randn(32, 1, generator=gen), torch.randn(32, 1, generator=gen)),
-        ("3 classes, Adam, CrossEntropyLoss", nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)),
+         lambda p: torch.optim.SGD(p, lr=0.1), nn.MSELoss(), torch.randn(32, 1, generator=gen),
+         torch.randn(32, 1, generator=gen)),
+        ("3 classes, Adam, CrossEntropyLoss",
+         nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 3)),
          lambda p: torch.optim.Adam(p, lr=0.01), nn.CrossEntropyLoss(), torch.randn(20, 2, generator=gen),
          torch.randint(0, 3, (20,), generator=gen)),
-        ("batch of one, SGD with momentum, BCEWithLogitsLoss", nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 1)),
+        ("batch of one, SGD with momentum, BCEWithLogitsLoss",
+         nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 1)),
          lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), nn.BCEWithLogitsLoss(), torch.randn(1, 4, generator=gen),
          torch.ones(1, 1)),
     ]
@@ -428,7 +452,8 @@ def _train_problems() -> list[tuple[str, nn.Module, Callable[[Any], torch.optim.
 @exercise("train_step")
 @isolated
 def train_step(fn: Callable[[nn.Module, torch.optim.Optimizer, Callable, Tensor, Tensor], float]) -> None:
-    """train_step(model, optimizer, loss_fn, x, y): one step (zero_grad, forward, loss, backward, step); return loss.item()."""
+    """train_step(model, optimizer, loss_fn, x, y): one step (zero_grad, forward, loss, backward, step);
+    return loss.item()."""
     for case, model, make_optimizer, loss_fn, x, y in _train_problems():
         ref = copy.deepcopy(model)
         optimizer, ref_optimizer = make_optimizer(model.parameters()), make_optimizer(ref.parameters())
@@ -462,17 +487,22 @@ def train_step(fn: Callable[[nn.Module, torch.optim.Optimizer, Callable, Tensor,
 @exercise("accuracy")
 @isolated
 def accuracy(fn: Callable[[Tensor, Tensor], float]) -> None:
-    """accuracy(logits, y): fraction right; one column → binary (logit > 0 means 1), k ≥ 2 columns → argmax over dim 1."""
+    """accuracy(logits, y): fraction right; one column → binary (logit > 0 means 1),
+    k ≥ 2 columns → argmax over dim 1."""
     cases = [
         ("binary, y of shape (n, 1)", torch.tensor([[2.0], [-1.0], [0.3], [-0.2], [0.1], [-3.0], [1.2]]),
          torch.tensor([[1.0], [0.0], [1.0], [1.0], [0.0], [0.0], [1.0]])),
-        ("binary, y of shape (n,)", torch.tensor([[1.5], [-0.4], [0.2], [-2.0], [0.45]]), torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0])),
+        ("binary, y of shape (n,)", torch.tensor([[1.5], [-0.4], [0.2], [-2.0], [0.45]]),
+         torch.tensor([1.0, 0.0, 0.0, 0.0, 1.0])),
         ("binary, all logits negative, all labels 0", -torch.rand(4, 1) - 0.1, torch.zeros(4, 1)),
         ("binary, batch of one", torch.tensor([[0.4]]), torch.tensor([[1.0]])),
-        ("3 classes", torch.tensor([[2.0, 0.1, -1.0], [0.0, 0.5, 0.2], [-1.0, -2.0, -0.5], [0.3, 0.2, 0.1], [1.0, 3.0, 2.0]]),
+        ("3 classes",
+         torch.tensor([[2.0, 0.1, -1.0], [0.0, 0.5, 0.2], [-1.0, -2.0, -0.5], [0.3, 0.2, 0.1], [1.0, 3.0, 2.0]]),
          torch.tensor([0, 1, 2, 2, 1])),
-        ("3 classes, square (n = k)", torch.tensor([[0.1, 0.9, -0.3], [0.8, 0.1, 0.2], [-0.5, 0.4, 0.3]]), torch.tensor([1, 2, 1])),
-        ("2 classes as two columns", torch.tensor([[0.2, -0.1], [-1.0, 1.0], [0.5, 0.6], [3.0, 0.0]]), torch.tensor([1, 1, 1, 0])),
+        ("3 classes, square (n = k)", torch.tensor([[0.1, 0.9, -0.3], [0.8, 0.1, 0.2], [-0.5, 0.4, 0.3]]),
+         torch.tensor([1, 2, 1])),
+        ("2 classes as two columns", torch.tensor([[0.2, -0.1], [-1.0, 1.0], [0.5, 0.6], [3.0, 0.0]]),
+         torch.tensor([1, 1, 1, 0])),
         ("4 classes, batch of one", torch.tensor([[-1.0, -0.2, -3.0, -0.5]]), torch.tensor([1])),
     ]
     for case, logits, y in cases:
@@ -482,12 +512,14 @@ def accuracy(fn: Callable[[Tensor, Tensor], float]) -> None:
         expected = (pred == y.reshape(-1)).float().mean().item()
         known: dict[str, float] = {}
         if binary:
-            known["sigmoid applied twice"] = (torch.sigmoid(torch.sigmoid(logits[:, 0])) > 0.5).float().eq(y.reshape(-1)).float().mean().item()
+            known["sigmoid applied twice"] = ((torch.sigmoid(torch.sigmoid(logits[:, 0])) > 0.5).float()
+                                              .eq(y.reshape(-1)).float().mean().item())
             known["logits compared with 0.5"] = ((logits[:, 0] > 0.5).float() == y.reshape(-1)).float().mean().item()
             # (n,) compared with (n, 1), or (n, 1) with (n,), broadcasts to an (n, n) table
             known["broadcast"] = ((logits[:, 0] > 0).float()[:, None] == y.reshape(-1)[None, :]).float().mean().item()
         else:
-            known["argmax over dim 0"] = (logits.argmax(dim=0) == y).float().mean().item() if logits.shape[1] == n else float("nan")
+            known["argmax over dim 0"] = ((logits.argmax(dim=0) == y).float().mean().item()
+                                          if logits.shape[1] == n else float("nan"))
         known["count"] = expected * n
         got = answer(fn, logits.clone(), y.clone(), case=case, hints={
             "must match the size": "shapes disagree: the predicted class is argmax over the class axis (dim=1), "

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from dlpractice.checks.core import CheckFailed, expect, expect_close, expect_equal, exercise
+from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_equal
 from dlpractice.checks.tensors import answer, close, expect_float, expect_tensor, isolated
 
 __all__ = ["table_dataset", "train_epoch", "momentum_step", "cosine_lr", "derivative", "layer_gradient_norms",
@@ -42,7 +42,8 @@ def table_dataset(cls: type) -> None:
     for case, x, y in cases:
         x_before, y_before = x.copy(), y.copy()
         dataset = answer(cls, x, y, case=case)
-        expect(isinstance(dataset, Dataset), case, "expected a torch.utils.data.Dataset. Hint: class TableDataset(Dataset).")
+        expect(isinstance(dataset, Dataset), case,
+               "expected a torch.utils.data.Dataset. Hint: class TableDataset(Dataset).")
         n = answer(len, dataset, case=f"{case}, len(dataset)")
         if n != len(x):
             hint = ("len() is the number of rows (samples), not of features" if n == x.shape[1]
@@ -59,8 +60,10 @@ def table_dataset(cls: type) -> None:
                        "torch.Tensor. Hint: convert the arrays to tensors once, in __init__.")
             if features.dtype != torch.float32:
                 hint = ("torch.from_numpy keeps NumPy's float64, but a model's weights are float32: convert with "
-                        ".float() (or dtype=torch.float32)" if features.dtype == torch.float64 else "convert with .float()")
-                raise CheckFailed(f"case '{where}': features of dtype {features.dtype}, expected torch.float32. Hint: {hint}.")
+                        ".float() (or dtype=torch.float32)" if features.dtype == torch.float64
+                        else "convert with .float()")
+                raise CheckFailed(f"case '{where}': features of dtype {features.dtype}, expected torch.float32. "
+                                  f"Hint: {hint}.")
             expect_equal(tuple(features.shape), (x.shape[1],), where, hint="index one row with an int: x[i] has shape "
                          "(d,), not (1, d); the DataLoader adds the batch axis")
             if label.dtype != torch.int64:
@@ -71,10 +74,12 @@ def table_dataset(cls: type) -> None:
                          "the DataLoader stacks them into shape (batch,)")
             expect_close(features, x[i].astype(np.float32), where, hint="dataset[i] is row i of x")
             expect_equal(int(label), int(y[i]), where, hint="dataset[i] pairs row i of x with y[i]")
-        expect(np.array_equal(x, x_before) and np.array_equal(y, y_before), case, "your class changed the arrays it was given.")
+        expect(np.array_equal(x, x_before) and np.array_equal(y, y_before), case,
+               "your class changed the arrays it was given.")
         xb, yb = next(iter(DataLoader(dataset, batch_size=4)))
         expect_equal((tuple(xb.shape), tuple(yb.shape)), ((min(4, len(x)), x.shape[1]), (min(4, len(x)),)),
-                     f"{case}, a DataLoader batch of 4", hint="batches of (features, labels) of shapes (batch, d), (batch,)")
+                     f"{case}, a DataLoader batch of 4",
+                     hint="batches of (features, labels) of shapes (batch, d), (batch,)")
 
 
 def _epoch_problems() -> list[tuple[str, Callable[[], nn.Module], Callable, nn.Module, Dataset, int]]:
@@ -88,13 +93,15 @@ def _epoch_problems() -> list[tuple[str, Callable[[], nn.Module], Callable, nn.M
         ("3 classes, Adam, a Dropout layer, model handed over in eval mode",
          lambda: nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 3)),
          lambda p: torch.optim.Adam(p, lr=0.01), nn.CrossEntropyLoss(), TensorDataset(x_cls, y_cls), 5),
-        ("one batch holds everything, SGD with momentum", lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)),
+        ("one batch holds everything, SGD with momentum",
+         lambda: nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1)),
          lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9), nn.MSELoss(), TensorDataset(x_reg, y_reg), 32),
     ]
 
 
 def _epoch_by(model: nn.Module, loader: DataLoader, loss_fn: Callable, optimizer: torch.optim.Optimizer, *,
-              zero_grad: bool = True, train_mode: bool = True, step_every_batch: bool = True) -> list[tuple[float, int]]:
+              zero_grad: bool = True, train_mode: bool = True,
+              step_every_batch: bool = True) -> list[tuple[float, int]]:
     """The reference epoch, and (with a flag off) a classic mistake; (loss, batch size) of each batch."""
     if train_mode:
         model.train()
@@ -114,7 +121,8 @@ def _epoch_by(model: nn.Module, loader: DataLoader, loss_fn: Callable, optimizer
 
 ONE_STEP_PER_BATCH = "take one optimizer.step() per batch (mini-batch gradient descent), not one per epoch"
 EPOCH_MISTAKES = {
-    "zero_grad": ({"zero_grad": False}, "gradients add up across backward() calls: call optimizer.zero_grad() before each batch's backward()"),
+    "zero_grad": ({"zero_grad": False}, "gradients add up across backward() calls: "
+                  "call optimizer.zero_grad() before each batch's backward()"),
     "train_mode": ({"train_mode": False}, "the model came in evaluation mode (dropout off): call model.train() first"),
     "step": ({"step_every_batch": False, "zero_grad": False}, ONE_STEP_PER_BATCH),
     "step after the last batch": ({"step_every_batch": False}, ONE_STEP_PER_BATCH),
@@ -141,7 +149,8 @@ def train_epoch(fn: Callable[[nn.Module, DataLoader, Callable, torch.optim.Optim
         if not all(close(p, r) for p, r in zip(params, runs["right"][0].parameters())):
             for name, (_, hint) in EPOCH_MISTAKES.items():
                 if all(close(p, r) for p, r in zip(params, runs[name][0].parameters())):
-                    raise CheckFailed(f"case '{case}': the weights after your epoch are those of a known mistake. Hint: {hint}.")
+                    raise CheckFailed(f"case '{case}': the weights after your epoch are those of a known mistake. "
+                                      f"Hint: {hint}.")
             if all(close(p, s) for p, s in zip(params, start.parameters())):
                 raise CheckFailed(f"case '{case}': the weights did not change. Hint: for each batch: zero_grad, "
                                   "forward, loss, backward, step.")
@@ -217,7 +226,8 @@ def momentum_step(fn: Callable[[Tensor, Tensor, Tensor, float, float], tuple[Ten
             p, v = got
             expect_tensor(p, where + ", new param")
             expect_tensor(v, where + ", new velocity")
-            buffer = optimizer.state[param].get("momentum_buffer", g)  # with momentum 0, SGD keeps no buffer: it is grad
+            # with momentum 0, SGD keeps no buffer: it is grad
+            buffer = optimizer.state[param].get("momentum_buffer", g)
             if close(p, param.detach(), atol=1e-6) and close(v, buffer, atol=1e-6):
                 continue
             if close(v, param.detach(), atol=1e-6) and close(p, buffer, atol=1e-6):
@@ -258,7 +268,8 @@ COSINE_MISTAKES: dict[str, tuple[Callable[[int, int, float, float], float], str]
 @exercise("cosine_lr")
 @isolated
 def cosine_lr(fn: Callable[[int, int, float, float], float]) -> None:
-    """cosine_lr(step, total_steps, base_lr, min_lr): the rate of CosineAnnealingLR(T_max=total_steps, eta_min=min_lr)."""
+    """cosine_lr(step, total_steps, base_lr, min_lr): the rate of
+    CosineAnnealingLR(T_max=total_steps, eta_min=min_lr)."""
     for total, base, low in [(10, 0.1, 0.001), (1, 1.0, 0.0), (7, 0.5, 0.05), (100, 3e-4, 1e-5)]:
         case = f"total_steps={total}, base_lr={base:g}, min_lr={low:g}"
         optimizer = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=base)
@@ -293,7 +304,8 @@ def derivative(fn: Callable[[Callable[[Tensor], Tensor], Tensor], Tensor]) -> No
              ("softplus in float64, one point", F.softplus, torch.tensor([0.3], dtype=torch.float64))]
     hints = {"only for scalar outputs": "backward() needs a scalar: sum the outputs first; each output depends on "
                                         "its own input only, so the gradient of the sum is f'(x) at every point",
-             "does not require grad": "x does not require grad: differentiate at x.detach().clone().requires_grad_(True)"}
+             "does not require grad": "x does not require grad: differentiate at "
+                                      "x.detach().clone().requires_grad_(True)"}
     for case, f, x in cases:
         leaf = x.clone().requires_grad_(True)
         (expected,) = torch.autograd.grad(f(leaf).sum(), leaf)
@@ -308,14 +320,16 @@ def derivative(fn: Callable[[Callable[[Tensor], Tensor], Tensor], Tensor]) -> No
         with torch.no_grad():
             values = f(x)
         if x.numel() > 1 and close(got, expected / x.numel()):
-            raise CheckFailed(f"case '{case}': every derivative is {x.numel()} times too small. Hint: take the gradient "
-                              "of the sum, not of the mean (the mean divides each output by n).")
+            raise CheckFailed(f"case '{case}': every derivative is {x.numel()} times too small. "
+                              "Hint: take the gradient of the sum, not of the mean "
+                              "(the mean divides each output by n).")
         if close(got, values):
             raise CheckFailed(f"case '{case}': you returned f(x), the values. Hint: return the gradient (leaf.grad).")
         if close(got, expected, atol=1e-2, rtol=1e-2):
             raise CheckFailed(f"case '{case}': close to f'(x) but not equal. Hint: use autograd, which is exact, "
                               "rather than finite differences.")
-        expect_close(got, expected, case, hint="leaf = x.detach().clone().requires_grad_(True); f(leaf).sum().backward(); leaf.grad")
+        expect_close(got, expected, case,
+                     hint="leaf = x.detach().clone().requires_grad_(True); f(leaf).sum().backward(); leaf.grad")
 
 
 # --------------------------------------------------------------------------- gradient norm per layer
@@ -359,7 +373,8 @@ def layer_gradient_norms(fn: Callable[[nn.Module], list[float]]) -> None:
         if np.allclose(got, expected, rtol=1e-5):
             continue
         known = {  # what a classic mistake returns, and the hint for it
-            "the squared norms": ([v * v for v in expected], "the norm is the square root of the sum of squares: .norm()"),
+            "the squared norms": ([v * v for v in expected],
+                                  "the norm is the square root of the sum of squares: .norm()"),
             "the norms of the weights": ([m.weight.norm().item() for m in linears], "take the norm of weight.grad, "
                                          "the gradient, not of the weight"),
             "the layers in reverse order": (expected[::-1], "list the layers from the input to the output, in the "
@@ -372,7 +387,8 @@ def layer_gradient_norms(fn: Callable[[nn.Module], list[float]]) -> None:
         for mistake, (values, hint) in known.items():
             if np.allclose(got, values, rtol=1e-5) and not np.allclose(values, expected, rtol=1e-5):
                 raise CheckFailed(f"case '{case}': you returned {mistake}. Hint: {hint}.")
-        expect_close(got, expected, case, hint="[m.weight.grad.norm().item() for m in model.modules() if isinstance(m, nn.Linear)]")
+        expect_close(got, expected, case,
+                     hint="[m.weight.grad.norm().item() for m in model.modules() if isinstance(m, nn.Linear)]")
 
 
 # --------------------------------------------------------------------------- checkpoints
@@ -397,7 +413,8 @@ def _recording_torch_load() -> Iterator[list[dict[str, Any]]]:
 def _same(a: Any, b: Any) -> bool:
     """Equal state: tensors equal, dicts and lists equal item by item, anything else by ==."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
-        return isinstance(a, Tensor) and isinstance(b, Tensor) and a.shape == b.shape and torch.allclose(a.float(), b.float())
+        return (isinstance(a, Tensor) and isinstance(b, Tensor) and a.shape == b.shape
+                and torch.allclose(a.float(), b.float()))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
@@ -410,14 +427,16 @@ def _checkpoint_problems() -> list[tuple[str, Callable[[], nn.Module], Callable,
         ("Adam + CosineAnnealingLR", lambda: nn.Sequential(nn.Linear(3, 16), nn.Tanh(), nn.Linear(16, 1)),
          lambda p: torch.optim.Adam(p, lr=0.05), lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=12)),
         ("SGD with momentum + StepLR", lambda: nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1)),
-         lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9), lambda o: torch.optim.lr_scheduler.StepLR(o, 2, gamma=0.5)),
+         lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+         lambda o: torch.optim.lr_scheduler.StepLR(o, 2, gamma=0.5)),
     ]
 
 
 @exercise("checkpoint")
 @isolated
 def checkpoint(save: Callable[..., None], load: Callable[..., int]) -> None:
-    """save(path, model, optimizer, scheduler, epoch) then, into fresh objects, load(path, ...) -> epoch: exact resume."""
+    """save(path, model, optimizer, scheduler, epoch) then, into fresh objects, load(path, ...) -> epoch:
+    exact resume."""
     x, y = torch.randn(32, 3), torch.randn(32, 1)
     for case, make_model, make_optimizer, make_scheduler in _checkpoint_problems():
 
@@ -455,7 +474,8 @@ def checkpoint(save: Callable[..., None], load: Callable[..., int]) -> None:
                 start = answer(load, path, model, optimizer, scheduler, case=f"{case}, load_checkpoint")
         if any(call.get("weights_only") is False for call in calls):
             raise CheckFailed(f"case '{case}': torch.load(..., weights_only=False) unpickles anything, including "
-                              "code. Hint: load with weights_only=True; a checkpoint of state_dicts needs nothing more.")
+                              "code. Hint: load with weights_only=True; "
+                              "a checkpoint of state_dicts needs nothing more.")
         expect_equal(start, 4, case, hint="return the epoch stored in the checkpoint (the number of epochs done)")
         expect(_same(model.state_dict(), saved[0]), case, "after loading, the model's weights differ from those saved. "
                "Hint: model.load_state_dict(checkpoint['model']).")

@@ -55,7 +55,8 @@ def expect_tensor_like(got: Any, expected: Tensor, case: str, mistakes: list[tup
         if close(got, wrong):
             raise CheckFailed(f"case '{case}': {why}")
     if tuple(got.shape) != tuple(expected.shape):
-        raise CheckFailed(f"case '{case}': expected shape {tuple(expected.shape)}, got {tuple(got.shape)}. Hint: {hint}")
+        raise CheckFailed(f"case '{case}': expected shape {tuple(expected.shape)}, got {tuple(got.shape)}. "
+                          f"Hint: {hint}")
     expect_close(got, expected, case, hint=hint, atol=1e-4)
 
 
@@ -63,11 +64,13 @@ def expect_tensor_like(got: Any, expected: Tensor, case: str, mistakes: list[tup
 
 @exercise("conv_output_size")
 def conv_output_size(fn: Callable[[int, int, int, int], int]) -> None:
-    """conv_output_size(size, kernel, stride, padding): the output width of Conv2d / MaxPool2d, as PyTorch computes it."""
+    """conv_output_size(size, kernel, stride, padding): the output width of Conv2d / MaxPool2d,
+    as PyTorch computes it."""
     for size, kernel, stride, padding in [(28, 5, 1, 0), (28, 5, 1, 2), (32, 3, 2, 1), (7, 2, 2, 0), (28, 3, 2, 0),
                                           (5, 5, 1, 0), (10, 3, 3, 1), (224, 7, 2, 3), (1, 1, 1, 0)]:
         case = f"size {size}, kernel {kernel}, stride {stride}, padding {padding}"
-        expected = F.conv2d(torch.zeros(1, 1, size, size, device="meta"), torch.zeros(1, 1, kernel, kernel, device="meta"),
+        expected = F.conv2d(torch.zeros(1, 1, size, size, device="meta"),
+                            torch.zeros(1, 1, kernel, kernel, device="meta"),
                             stride=stride, padding=padding).shape[-1]
         got = attempt(fn, size, kernel, stride, padding, case=case)
         known = {
@@ -105,7 +108,8 @@ def receptive_field(fn: Callable[[list[tuple[int, int]]], int]) -> None:
     cases = [
         ("one 3×3 conv", [(3, 1)]), ("two 3×3 convs", [(3, 1), (3, 1)]), ("no layers", []),
         ("LeNet-5: conv 5, pool 2, conv 5, pool 2", [(5, 1), (2, 2), (5, 1), (2, 2)]),
-        ("SmallVGG: (conv 3, pool 2) × 3", [(3, 1), (2, 2)] * 3), ("a ResNet stem: conv 7 stride 2, pool 3 stride 2", [(7, 2), (3, 2)]),
+        ("SmallVGG: (conv 3, pool 2) × 3", [(3, 1), (2, 2)] * 3),
+        ("a ResNet stem: conv 7 stride 2, pool 3 stride 2", [(7, 2), (3, 2)]),
         ("stride first", [(2, 2), (3, 1), (3, 1)]),
     ]
     for case, layers in cases:
@@ -116,13 +120,15 @@ def receptive_field(fn: Callable[[list[tuple[int, int]]], int]) -> None:
         known = {no_strides: "strides matter: after a stride-2 layer, neighbouring pixels are 2 input pixels apart, "
                              "so each later layer's (K − 1) counts times the product of the strides before it",
                  own_stride: "multiply by the strides of the layers *before* this one, not including its own",
-                 sum(k for k, _ in layers): "start from 1 pixel and add (K − 1) · (product of earlier strides) per layer"}
+                 sum(k for k, _ in layers): "start from 1 pixel and add (K − 1) · "
+                                            "(product of earlier strides) per layer"}
         known.pop(expected, None)
         expect_int(got, expected, case, known, "r = 1 + Σ (K_i − 1) · Π_{j<i} S_j")
 
 
 def reference_receptive_field(layers: list[tuple[int, int]]) -> int:
-    """Measured, not computed: which input pixels change the centre output of a chain of average pools (gradient ≠ 0)."""
+    """Measured, not computed: which input pixels change the centre output of a chain of average pools
+    (gradient ≠ 0)."""
     size = 1 + sum((k - 1) * int(np.prod([s for _, s in layers[:i]])) for i, (k, _) in enumerate(layers)) + 64
     x = torch.zeros(1, 1, 1, size, dtype=torch.float64, requires_grad=True)
     out = x
@@ -154,20 +160,24 @@ def conv2d(fn: Callable[..., Tensor]) -> None:
         out_h, out_w = expected.shape[-2:]
         mistakes = [
             (F.conv2d(x, w.flip(dims=(2, 3)), b, stride, padding), "you flipped the kernel: that is the convolution of "
-             "mathematics; F.conv2d (like every deep-learning library) computes cross-correlation — slide the kernel as it is."),
+             "mathematics; F.conv2d (like every deep-learning library) computes cross-correlation — "
+             "slide the kernel as it is."),
             (F.conv2d(x, w, b, stride, 0), "the padding is missing: pad the input with P zeros on each side first "
              "(F.pad(x, (P, P, P, P)))."),
-            (F.conv2d(x, w, b, 1, padding), "the stride is ignored: output (i, j) reads the window starting at (i·S, j·S)."),
+            (F.conv2d(x, w, b, 1, padding),
+             "the stride is ignored: output (i, j) reads the window starting at (i·S, j·S)."),
             (F.conv2d(x, w, b, 1, padding)[..., :out_h, :out_w], "the stride is applied wrong: output (i, j) reads the "
              "window starting at input (i·S, j·S), not (i, j)."),
-            (F.conv2d(x, w / x_shape[1], b, stride, padding), "you averaged over the input channels: each output is the "
-             "*sum* over all input channels and kernel positions (plus the bias)."),
+            (F.conv2d(x, w / x_shape[1], b, stride, padding), "you averaged over the input channels: "
+             "each output is the *sum* over all input channels and kernel positions (plus the bias)."),
             (F.conv2d(x[:, :1], w[:, :1], b, stride, padding), "only the first input channel is used: sum the products "
              "over *all* input channels."),
-            (F.conv2d(x, w, None, stride, padding), "the bias is missing: add bias[c] to every position of output channel c."),
+            (F.conv2d(x, w, None, stride, padding),
+             "the bias is missing: add bias[c] to every position of output channel c."),
         ]
         if isinstance(got, Tensor) and got.ndim == 5:
-            raise CheckFailed(f"case '{case}': a 5-D result {tuple(got.shape)}. Hint: the input channels are not summed: "
+            raise CheckFailed(f"case '{case}': a 5-D result {tuple(got.shape)}. "
+                              "Hint: the input channels are not summed: "
                               "each output channel adds up the products over all input channels.")
         expect_tensor_like(got, expected, case, mistakes,
                            "out[n, c, i, j] = Σ over input channels and kernel positions of "
@@ -177,11 +187,13 @@ def conv2d(fn: Callable[..., Tensor]) -> None:
 @exercise("max_pool2d")
 @isolated
 def max_pool2d(fn: Callable[..., Tensor]) -> None:
-    """max_pool2d(x, kernel_size, stride=None): the max of each window, as F.max_pool2d (stride defaults to the window)."""
+    """max_pool2d(x, kernel_size, stride=None): the max of each window, as F.max_pool2d
+    (stride defaults to the window)."""
     cases = [
         ("window 2, stride 2, 4×4", (1, 1, 4, 4), 2, 2), ("window 3, stride 2, 7×7, 3 channels", (2, 3, 7, 7), 3, 2),
         ("window 2, stride 1", (1, 2, 5, 5), 2, 1), ("window 3, stride 3, non-square 9×6", (2, 1, 9, 6), 3, 3),
-        ("all values negative", (1, 2, 4, 4), 2, 2), ("stride not given: it defaults to the window", (2, 2, 6, 6), 3, None),
+        ("all values negative", (1, 2, 4, 4), 2, 2),
+        ("stride not given: it defaults to the window", (2, 2, 6, 6), 3, None),
     ]
     for case, shape, k, stride in cases:
         x = torch.randn(shape)
@@ -194,12 +206,14 @@ def max_pool2d(fn: Callable[..., Tensor]) -> None:
         mistakes = [
             (F.avg_pool2d(x, k, s), "that is average pooling: max pooling keeps the *largest* value of each window."),
             (F.max_pool2d(x, k, 1), "the stride is ignored: windows start `stride` pixels apart."),
-            (F.max_pool2d(x, s, s), "the window is `kernel_size` wide; the stride only says where the next window starts."),
+            (F.max_pool2d(x, s, s),
+             "the window is `kernel_size` wide; the stride only says where the next window starts."),
             (F.max_pool2d(x, k, s).clamp(min=0), "your maximum never goes below 0: start from the first value of the "
              "window (or -inf), or use .amax, not from 0."),
         ]
         if "defaults" in case:
-            mistakes.append((F.max_pool2d(x, k, 1), "with no stride given, the stride is the window size (as in PyTorch)."))
+            mistakes.append((F.max_pool2d(x, k, 1),
+                             "with no stride given, the stride is the window size (as in PyTorch)."))
         expect_tensor_like(got, expected, case, mistakes,
                            "out[n, c, i, j] = max of x[n, c, i·S : i·S + K, j·S : j·S + K], each channel on its own")
 
@@ -231,7 +245,8 @@ def edge_magnitude(fn: Callable[[Tensor], Tensor]) -> None:
             (torch.sqrt(apply(image, sobel_x, 0) ** 2 + apply(image, sobel_x.T, 0) ** 2),
              "without padding the result shrinks by 2: pass padding=1 to keep the image's size."),
             (torch.sqrt(apply(image, prewitt_x) ** 2 + apply(image, prewitt_x.T) ** 2),
-             "that is the Prewitt kernel: Sobel weighs the middle row (or column) by 2: [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]."),
+             "that is the Prewitt kernel: Sobel weighs the middle row (or column) by 2: "
+             "[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]."),
         ]
         expect_tensor_like(got, expected, case, mistakes,
                            "gx and gy are F.conv2d of the image (as (1, 1, H, W)) with the Sobel kernels, padding=1")
@@ -258,7 +273,8 @@ def lenet5(cls: type) -> None:
     n_params = sum(p.numel() for p in model.parameters())
     expected = 61_706
     if n_params != expected:
-        known = {0: "the model has no parameters: layers kept in a plain list are invisible to PyTorch (use nn.Sequential).",
+        known = {0: "the model has no parameters: layers kept in a plain list are invisible to PyTorch "
+                    "(use nn.Sequential).",
                  44_426: "the first conv needs padding=2: a 28×28 digit then stays 28×28, and the second conv ends at "
                          "16×5×5 = 400 features, as in the original 32×32 LeNet-5.",
                  61_470: "the layers have no bias: leave bias=True (the default)."}
@@ -358,9 +374,12 @@ def channel_stats(fn: Callable[[Tensor], tuple[Any, Any]]) -> None:
                 raise CheckFailed(f"case '{case}': the {name} has shape {tuple(value.shape)}, expected ({c},): one per "
                                   f"channel. Hint: {hint}.")
         expect_close(mean, exp_mean, case + " (mean)", hint=hint, atol=1e-4)
-        if close(std, exp_std) or close(std, images.std(dim=(0, 2, 3), correction=0)):  # divide by n or n - 1: both fine
+        # divide by n or n - 1: both fine
+        if close(std, exp_std) or close(std, images.std(dim=(0, 2, 3), correction=0)):
             continue
-        if close(std, images.std(dim=(2, 3)).mean(dim=0)) or close(std, images.std(dim=(2, 3), correction=0).mean(dim=0)):
-            raise CheckFailed(f"case '{case}': that is the average of each image's own std. Hint: the std of each channel "
-                              "over all images and pixels at once: images.std(dim=(0, 2, 3)).")
+        if (close(std, images.std(dim=(2, 3)).mean(dim=0))
+                or close(std, images.std(dim=(2, 3), correction=0).mean(dim=0))):
+            raise CheckFailed(f"case '{case}': that is the average of each image's own std. "
+                              "Hint: the std of each channel over all images and pixels at once: "
+                              "images.std(dim=(0, 2, 3)).")
         expect_close(std, exp_std, case + " (std)", hint=hint, atol=1e-4)

@@ -26,7 +26,8 @@ __all__ = ["dropout", "batch_norm_train", "l2_penalty", "random_shift", "early_s
 @exercise("dropout")
 @isolated
 def dropout(fn: Callable[[Tensor, float, bool], Tensor]) -> None:
-    """dropout(x, p, training): in training, zero each entry with probability p and scale the rest by 1/(1-p); else x."""
+    """dropout(x, p, training): in training, zero each entry with probability p and scale the rest by 1/(1-p);
+    else x."""
     inputs = torch.Generator().manual_seed(1)  # inputs from a generator of their own, masks from the global one
     x = torch.rand(200, 500, generator=inputs) + 0.5  # no zeros: a zero in the output was dropped
     for p in (0.2, 0.5):
@@ -54,14 +55,14 @@ def dropout(fn: Callable[[Tensor, float, bool], Tensor]) -> None:
                "entries. Hint: draw a fresh random mask at every call (do not reseed inside the function).")
         dropped = (got == 0).float().mean().item()
         if abs(dropped - (1 - p)) < 0.01 and abs(dropped - p) > 0.05:
-            raise CheckFailed(f"case '{case}': {dropped:.1%} of the entries are zero, expected about p = {p:.0%}. Hint: "
-                              "p is the probability of dropping an entry, not of keeping it.")
+            raise CheckFailed(f"case '{case}': {dropped:.1%} of the entries are zero, expected about p = {p:.0%}. "
+                              "Hint: p is the probability of dropping an entry, not of keeping it.")
         if dropped == 0:
-            raise CheckFailed(f"case '{case}': nothing was dropped. Hint: in training, zero each entry with probability p "
-                              "(torch.rand_like(x) < p marks the ones to drop).")
+            raise CheckFailed(f"case '{case}': nothing was dropped. Hint: in training, "
+                              "zero each entry with probability p (torch.rand_like(x) < p marks the ones to drop).")
         if len(shape) > 1 and float((got == 0).flatten(1).all(dim=1).float().mean()) > 0.05:  # never, independently
-            raise CheckFailed(f"case '{case}': whole rows were dropped together. Hint: draw one independent decision per "
-                              "entry: a mask of the same shape as x.")
+            raise CheckFailed(f"case '{case}': whole rows were dropped together. "
+                              "Hint: draw one independent decision per entry: a mask of the same shape as x.")
         expect(abs(dropped - p) < 0.01, case, f"{dropped:.1%} of the entries are zero, expected about p = {p:.0%}. "
                "Hint: zero each entry independently with probability p.")
         kept = got != 0
@@ -73,7 +74,8 @@ def dropout(fn: Callable[[Tensor, float, bool], Tensor]) -> None:
                                   "Inverted dropout divides the kept entries by 1 - p (the probability of keeping) so "
                                   "that every entry keeps its expected value"),
                             (1 / p, "you divided by p; divide by 1 - p, the probability of keeping an entry"),
-                            (p, "you multiplied by p; divide the kept entries by 1 - p, the probability of keeping one"),
+                            (p, "you multiplied by p; "
+                                "divide the kept entries by 1 - p, the probability of keeping one"),
                             (1 - p, "you multiplied by 1 - p (old-style dropout rescales at evaluation time); inverted "
                                     "dropout divides by 1 - p in training instead")]:
             if abs(factor - wrong) < 1e-4 * wrong and abs(wrong - 1 / (1 - p)) > 1e-3:
@@ -89,7 +91,8 @@ def dropout(fn: Callable[[Tensor, float, bool], Tensor]) -> None:
     leaf = (torch.rand(10, 10) + 0.5).requires_grad_(True)
     got = answer(fn, leaf, 0.5, True, case=case)
     expect(isinstance(got, Tensor) and got.requires_grad, case, "the output is cut off from the graph, so no gradient "
-           "reaches the layers before dropout. Hint: use tensor operations on x (no .detach(), .data or torch.no_grad()).")
+           "reaches the layers before dropout. "
+           "Hint: use tensor operations on x (no .detach(), .data or torch.no_grad()).")
 
 
 # --------------------------------------------------------------------------- batch normalisation
@@ -98,7 +101,8 @@ def _bn_cases() -> list[tuple[str, Tensor, float, float]]:
     gen = torch.Generator().manual_seed(4)
 
     def batch(n: int, d: int) -> Tensor:  # each feature with its own mean and spread: normalising the wrong axis shows
-        return torch.randn(n, d, generator=gen) * (0.5 + 3 * torch.rand(d, generator=gen)) + 5 * torch.randn(d, generator=gen)
+        return (torch.randn(n, d, generator=gen) * (0.5 + 3 * torch.rand(d, generator=gen))
+                + 5 * torch.randn(d, generator=gen))
 
     tiny = batch(6, 4)
     tiny[:, 1] = 2.0 + 1e-3 * torch.randn(6, generator=gen)  # a feature that hardly varies: eps matters there
@@ -112,8 +116,8 @@ def _bn_cases() -> list[tuple[str, Tensor, float, float]]:
 @exercise("batch_norm_train")
 @isolated
 def batch_norm_train(fn: Callable[..., tuple[Tensor, Tensor, Tensor]]) -> None:
-    """batch_norm_train(x, gamma, beta, running_mean, running_var, momentum, eps) -> (y, new running mean, new running var),
-    as nn.BatchNorm1d computes them in training mode."""
+    """batch_norm_train(x, gamma, beta, running_mean, running_var, momentum, eps)
+    -> (y, new running mean, new running var), as nn.BatchNorm1d computes them in training mode."""
     for case, x, momentum, eps in _bn_cases():
         n, d = x.shape
         gamma, beta = 1 + 0.5 * torch.randn(d), torch.randn(d)
@@ -142,10 +146,11 @@ def batch_norm_train(fn: Callable[..., tuple[Tensor, Tensor, Tensor]]) -> None:
                  "(the unbiased one goes only into the running variance)"),
                 (gamma * (x - mean) / torch.sqrt(var) + beta, "eps is missing: divide by sqrt(var + eps); it keeps a "
                  "feature that hardly varies from being blown up"),
-                (gamma * (x - row_mean) / torch.sqrt(row_var + eps) + beta, "you normalised each row (dim=1). Batch norm "
-                 "normalises each feature over the batch: statistics over dim=0"),
+                (gamma * (x - row_mean) / torch.sqrt(row_var + eps) + beta, "you normalised each row (dim=1). "
+                 "Batch norm normalises each feature over the batch: statistics over dim=0"),
                 ((x - mean) / torch.sqrt(var + eps), "after normalising, scale by gamma and shift by beta"),
-                (gamma * (x - mean) / (var + eps) + beta, "divide by the standard deviation sqrt(var + eps), not the variance"),
+                (gamma * (x - mean) / (var + eps) + beta,
+                 "divide by the standard deviation sqrt(var + eps), not the variance"),
             ]
             for wrong, hint in mistakes:
                 if close(y, wrong, atol=1e-4):
@@ -157,12 +162,13 @@ def batch_norm_train(fn: Callable[..., tuple[Tensor, Tensor, Tensor]]) -> None:
                 (momentum * running_mean + (1 - momentum) * mean, "PyTorch's momentum is the weight of the *new* batch "
                  "value: new = (1 - momentum) * running + momentum * batch (Keras uses the opposite convention)"),
                 (running_mean, "the running mean did not change: update it with this batch's mean"),
-                (mean, "return the running average, not this batch's mean: (1 - momentum) * running + momentum * batch")]),
+                (mean, "return the running average, not this batch's mean: "
+                 "(1 - momentum) * running + momentum * batch")]),
             ("new running var", new_var, bn.running_var, [
-                ((1 - momentum) * running_var + momentum * var, "the running variance uses the unbiased variance of the "
-                 "batch (n - 1), even though the output is normalised with the biased one"),
-                (momentum * running_var + (1 - momentum) * unbiased, "PyTorch's momentum is the weight of the *new* batch "
-                 "value: new = (1 - momentum) * running + momentum * batch"),
+                ((1 - momentum) * running_var + momentum * var, "the running variance uses the unbiased variance "
+                 "of the batch (n - 1), even though the output is normalised with the biased one"),
+                (momentum * running_var + (1 - momentum) * unbiased, "PyTorch's momentum is the weight "
+                 "of the *new* batch value: new = (1 - momentum) * running + momentum * batch"),
                 (running_var, "the running variance did not change: update it with this batch's (unbiased) variance")]),
         ]:
             expect_tensor(got_stat, f"{case}, {name}")
@@ -197,8 +203,8 @@ def l2_penalty(fn: Callable[[nn.Module, float], Tensor]) -> None:
         expected = wd / 2 * sum(float((p.detach() ** 2).sum()) for p in params)
         got = answer(fn, model, wd, case=case)
         if not isinstance(got, Tensor):
-            raise CheckFailed(f"case '{case}': expected a tensor, got {type(got).__name__}. Hint: a Python number carries "
-                              "no gradient; keep the sum as a tensor (no .item()).")
+            raise CheckFailed(f"case '{case}': expected a tensor, got {type(got).__name__}. "
+                              "Hint: a Python number carries no gradient; keep the sum as a tensor (no .item()).")
         expect(got.numel() == 1, case, f"expected a single number, got shape {tuple(got.shape)}. Hint: sum over every "
                "parameter and every entry.")
         value = float(got.detach().reshape(()))
@@ -229,12 +235,14 @@ def l2_penalty(fn: Callable[[nn.Module, float], Tensor]) -> None:
         penalty = answer(fn, model, wd, case=case)
         if not penalty.requires_grad:
             raise CheckFailed(f"case '{case}': the penalty has the right value but no gradient flows through it. Hint: "
-                              "compute it from the parameters with tensor operations (no .item(), .detach() or torch.tensor(...)).")
+                              "compute it from the parameters with tensor operations "
+                              "(no .item(), .detach() or torch.tensor(...)).")
         (loss_fn(model(x)) + penalty.reshape(())).backward()
         optimizer.step()
         for (name, p), r in zip(model.named_parameters(), reference.parameters()):
             expect_close(p, r, f"{case}, {name} after one SGD step", atol=1e-5,
-                         hint="loss + penalty with plain SGD must take the same step as SGD(weight_decay=wd) on the loss")
+                         hint="loss + penalty with plain SGD must take the same step as "
+                              "SGD(weight_decay=wd) on the loss")
 
 
 # --------------------------------------------------------------------------- augmentation
@@ -279,8 +287,9 @@ def random_shift(fn: Callable[[Tensor, int], Tensor]) -> None:
             rolled = any(torch.equal(got[i], torch.roll(images[i], (a, b), dims=(-2, -1)))
                          for a in range(-s, s + 1) for b in range(-s, s + 1))
             if rolled:
-                raise CheckFailed(f"case '{case}': image {i} wraps around: pixels that leave on one side come back on the "
-                                  "other. Hint: torch.roll wraps; pad with zeros and crop instead.")
+                raise CheckFailed(f"case '{case}': image {i} wraps around: "
+                                  "pixels that leave on one side come back on the other. "
+                                  "Hint: torch.roll wraps; pad with zeros and crop instead.")
             raise CheckFailed(f"case '{case}': image {i} is not its input moved by whole pixels (at most {s} each way) "
                               "with zeros flowing in. Hint: pad with F.pad(images, (s, s, s, s)) and crop an H×W "
                               "window at offsets between 0 and 2·s.")
@@ -295,7 +304,8 @@ def random_shift(fn: Callable[[Tensor, int], Tensor]) -> None:
             if seen == {0}:
                 raise CheckFailed(f"case '{case}': no image moved {axis}ly. Hint: shift along both axes.")
             if seen != values:
-                raise CheckFailed(f"case '{case}': {axis} shifts seen {sorted(seen)}, expected all of {sorted(values)}. "
+                raise CheckFailed(f"case '{case}': {axis} shifts seen {sorted(seen)}, "
+                                  f"expected all of {sorted(values)}. "
                                   "Hint: both ends are included: torch.randint(0, 2 * s + 1, ...) draws offsets "
                                   "0..2s (its upper bound is excluded).")
             counts = torch.bincount(drawn + s, minlength=len(values)).float()
@@ -348,7 +358,8 @@ MISTAKES = [
 @exercise("early_stopping")
 @isolated
 def early_stopping(cls: type) -> None:
-    """cls(patience).step(val_loss) -> True once `patience` epochs in a row have not lowered the best validation loss."""
+    """cls(patience).step(val_loss) -> True once `patience` epochs in a row have not lowered
+    the best validation loss."""
     got_epochs: list[Any] = []
     for case, losses, patience in STOPPING_CASES:
         where = f"patience {patience}, losses {losses} ({case})"

@@ -20,7 +20,8 @@ from dlpractice.genomics.encoding import one_hot_encode as reference_one_hot
 from dlpractice.genomics.kmers import kmer_counts as reference_counts
 from dlpractice.genomics.kmers import kmer_names
 from dlpractice.genomics.matching import min_mismatches
-from dlpractice.genomics.primers import PrimerCandidate, rank_candidates as reference_rank
+from dlpractice.genomics.primers import PrimerCandidate
+from dlpractice.genomics.primers import rank_candidates as reference_rank
 
 __all__ = ["one_hot_encode", "kmer_counts", "fewest_mismatches", "gc_content", "melting_temperature", "rank_candidates"]
 
@@ -58,24 +59,25 @@ def one_hot_encode(fn: Callable[[str], np.ndarray]) -> None:
         expect(got is not None, case, "got None — did you forget to return the array?")
         got = np.asarray(got)
         if got.shape == expected.T.shape and got.shape != expected.shape:
-            raise CheckFailed(f"case '{case}': shape {got.shape}, expected {expected.shape}. Hint: channels first, as Conv1d "
-                              "wants them: 4 rows (A, C, G, T), one column per base — transpose.")
+            raise CheckFailed(f"case '{case}': shape {got.shape}, expected {expected.shape}. Hint: channels first, "
+                              "as Conv1d wants them: 4 rows (A, C, G, T), one column per base — transpose.")
         expect(got.shape == expected.shape, case, f"expected shape {expected.shape}, got {got.shape}.")
         expect(got.dtype == np.float32, case, f"expected dtype float32 (what Conv1d computes with), got {got.dtype}.")
         if np.array_equal(got, expected):
             continue
         if "N" in seq and np.allclose(got[:, [i for i, b in enumerate(seq) if b == "N"]], 0.25):
-            raise CheckFailed(f"case '{case}': N is encoded as 0.25 in each row. Hint: here N is unknown, so it gets a column "
-                              "of zeros: no channel says anything about it.")
+            raise CheckFailed(f"case '{case}': N is encoded as 0.25 in each row. Hint: here N is unknown, "
+                              "so it gets a column of zeros: no channel says anything about it.")
         if np.allclose(got.sum(axis=0), expected.sum(axis=0)):
-            raise CheckFailed(f"case '{case}': one 1 per base, but in the wrong rows. Hint: the rows are A, C, G, T in that "
-                              "order: row 0 is A, row 1 is C, row 2 is G, row 3 is T.")
+            raise CheckFailed(f"case '{case}': one 1 per base, but in the wrong rows. Hint: the rows are A, C, G, T "
+                              "in that order: row 0 is A, row 1 is C, row 2 is G, row 3 is T.")
         raise CheckFailed(f"case '{case}': expected {expected.astype(int).tolist()}, got {got.tolist()}.")
 
 
 @exercise("kmer_counts")
 def kmer_counts(fn: Callable[[str, int], dict]) -> None:
-    """`fn(seq, k)` -> {k-mer: count} over every overlapping window of `seq` that has no N (absent k-mers may be left out)."""
+    """`fn(seq, k)` -> {k-mer: count} over every overlapping window of `seq` that has no N
+    (absent k-mers may be left out)."""
     cases = [("ACGTACGT, k=3", "ACGTACGT", 3), ("AAAA, k=2", "AAAA", 2), ("the last window counts", "ACGTT", 2),
              ("windows with N are skipped", "ACNGTAC", 2), ("k = len(seq)", "GATTACA", 7), ("k > len(seq)", "ACG", 4),
              ("300 random bases, k=4", random_dna(300, 2, "ACGTN" * 20 + "N"), 4)]
@@ -92,7 +94,8 @@ def kmer_counts(fn: Callable[[str, int], dict]) -> None:
             continue
         windows = [seq[i:i + k] for i in range(len(seq) - k + 1)]
         mistakes = [
-            (Counter(windows[:-1]), "you missed the last window: there are len(seq) - k + 1 of them, range(len(seq) - k + 1)."),
+            (Counter(windows[:-1]), "you missed the last window: there are len(seq) - k + 1 of them, "
+             "range(len(seq) - k + 1)."),
             (Counter(seq[i:i + k] for i in range(0, len(seq) - k + 1, k)), "k-mers overlap: step by 1 base, not by k."),
             (Counter(windows), "skip every window that contains an N: it is not a word of A, C, G, T."),
             (Counter(w for w in windows[:-1] if "N" not in w), "you missed the last window: range(len(seq) - k + 1)."),
@@ -109,8 +112,10 @@ def fewest_mismatches(fn: Callable[[str, str], int]) -> None:
     len(primer) when the genome is shorter than the primer)."""
     genome = random_dna(200, 3)
     end_match = genome[-12:]
-    cases = [("exact match in the middle", genome[50:62], genome), ("one mismatch", genome[80:90][:4] + "A" + genome[85:90], genome),
-             ("best match at the very end", end_match[:5] + ("C" if end_match[5] != "C" else "G") + end_match[6:], genome),
+    cases = [("exact match in the middle", genome[50:62], genome),
+             ("one mismatch", genome[80:90][:4] + "A" + genome[85:90], genome),
+             ("best match at the very end", end_match[:5] + ("C" if end_match[5] != "C" else "G") + end_match[6:],
+              genome),
              ("best match at the very start", genome[:8], genome), ("N in the genome", "ACGTACGT", "ACGTNCGTTTTT"),
              ("a random primer", random_dna(10, 4), genome), ("genome shorter than the primer", "ACGTACGT", "ACGT")]
     for case, primer, seq in cases:
@@ -126,32 +131,36 @@ def fewest_mismatches(fn: Callable[[str, str], int]) -> None:
         mistakes = [(width - expected, "return mismatches, not matches: len(primer) minus the most matching bases."),
                     (min(per_start[:-1], default=width), "the last window starts at len(genome) - len(primer): "
                      "range(len(genome) - len(primer) + 1)."),
-                    (per_start[0] if per_start else width, "slide the primer along the whole genome and keep the best position."),
+                    (per_start[0] if per_start else width,
+                     "slide the primer along the whole genome and keep the best position."),
                     (max(per_start, default=width), "keep the *fewest* mismatches over the positions, not the most."),
-                    (min(wildcard, default=width), "N is an unknown base: count it as a mismatch (a primer cannot count on it).")]
+                    (min(wildcard, default=width),
+                     "N is an unknown base: count it as a mismatch (a primer cannot count on it).")]
         for wrong, hint in mistakes:
             if got == wrong:
                 raise CheckFailed(f"case '{case}': expected {expected}, got {got:g}. Hint: {hint}")
-        raise CheckFailed(f"case '{case}': expected {expected}, got {got:g}. Hint: count positions where the primer and the "
-                          "genome window differ; take the smallest count over all windows.")
+        raise CheckFailed(f"case '{case}': expected {expected}, got {got:g}. Hint: count positions where the primer "
+                          "and the genome window differ; take the smallest count over all windows.")
 
 
 @exercise("gc_content")
 def gc_content(fn: Callable[[str], float]) -> None:
     """`fn(seq)` -> the share of G and C among the A, C, G, T of `seq`, as Biopython's gc_fraction(seq, "remove")."""
-    cases = {"ACGT": "ACGT", "GGGCCC": "GGGCCC", "ATATAT": "ATATAT", "with N": "GCNNNNAT", "a 21-mer": random_dna(21, 5),
-             "lower case": "gattaca", "only N": "NNNN"}
+    cases = {"ACGT": "ACGT", "GGGCCC": "GGGCCC", "ATATAT": "ATATAT", "with N": "GCNNNNAT",
+             "a 21-mer": random_dna(21, 5), "lower case": "gattaca", "only N": "NNNN"}
     for case, seq in cases.items():
-        hint = "with no A, C, G or T, return 0 (as gc_fraction does) instead of dividing by zero." if set(seq) <= {"N"} else ""
+        hint = ("with no A, C, G or T, return 0 (as gc_fraction does) instead of dividing by zero."
+                if set(seq) <= {"N"} else "")
         got = as_number(answer(fn, seq, case=case, hint=hint), case)
         expected = gc_fraction(seq, "remove")
         if abs(got - expected) < 1e-9:
             continue
         s = seq.upper()
         mistakes = [(100 * expected, "return a fraction between 0 and 1, not a percentage."),
-                    ((s.count("G") + s.count("C")) / len(s) if s else 0, "leave N out of the length: divide by the number "
-                     "of A, C, G and T only."),
-                    ((seq.count("G") + seq.count("C")) / max(len(seq), 1), "sequences may be in lower case: use seq.upper()."),
+                    ((s.count("G") + s.count("C")) / len(s) if s else 0,
+                     "leave N out of the length: divide by the number of A, C, G and T only."),
+                    ((seq.count("G") + seq.count("C")) / max(len(seq), 1),
+                     "sequences may be in lower case: use seq.upper()."),
                     (s.count("G") / max(sum(map(s.count, "ACGT")), 1), "count both G and C.")]
         for wrong, text in mistakes:
             if abs(got - wrong) < 1e-9:
@@ -170,8 +179,9 @@ def melting_temperature(fn: Callable[[str], float]) -> None:
             continue
         s = seq.upper()
         at, gc = s.count("A") + s.count("T"), s.count("G") + s.count("C")
-        mistakes = [(4 * at + 2 * gc, "the weights are swapped: G-C pairs have three hydrogen bonds and melt later, 4 °C each; "
-                     "A-T pairs 2 °C each."), (4 * gc, "A and T count too: 2 °C each."), (2 * at, "G and C count too: 4 °C each."),
+        mistakes = [(4 * at + 2 * gc, "the weights are swapped: G-C pairs have three hydrogen bonds and melt later, "
+                     "4 °C each; A-T pairs 2 °C each."),
+                    (4 * gc, "A and T count too: 2 °C each."), (2 * at, "G and C count too: 4 °C each."),
                     (2 * (seq.count("A") + seq.count("T")) + 4 * (seq.count("G") + seq.count("C")), "use seq.upper(): "
                      "primers may come in lower case.")]
         for wrong, text in mistakes:
@@ -210,10 +220,10 @@ def rank_candidates(fn: Callable[[list, int], list]) -> None:
         usable = [c for c in table if c.sensitivity_1mm >= 0.9 and c.off_target_1mm == 0]
         key = lambda c: (-c.margin, -c.sensitivity_1mm, -c.evidence)  # noqa: E731
         mistakes = [
-            (sorted([c for c in table if c.sensitivity_1mm >= 0.9], key=key)[:top], "drop every candidate found (with <= 1 "
-             "mismatch) in a genome of another class: off_target_1mm must be 0."),
-            (sorted([c for c in table if c.off_target_1mm == 0], key=key)[:top], "drop candidates found in fewer than 90 % "
-             "of the target genomes: sensitivity_1mm >= 0.9."),
+            (sorted([c for c in table if c.sensitivity_1mm >= 0.9], key=key)[:top],
+             "drop every candidate found (with <= 1 mismatch) in a genome of another class: off_target_1mm must be 0."),
+            (sorted([c for c in table if c.off_target_1mm == 0], key=key)[:top],
+             "drop candidates found in fewer than 90 % of the target genomes: sensitivity_1mm >= 0.9."),
             (sorted(usable, key=lambda c: (c.margin, c.sensitivity_1mm, c.evidence))[:top], "sort from high to low "
              "(reverse=True, or negate the keys)."),
             (sorted(usable, key=lambda c: -c.evidence)[:top], "the network only proposes: sort by the validation first "
@@ -222,6 +232,7 @@ def rank_candidates(fn: Callable[[list, int], list]) -> None:
         ]
         for wrong, text in mistakes:
             if got == [c.sequence for c in wrong]:
-                raise CheckFailed(f"case '{case}': expected {len(expected)} candidates {expected}, got {got}. Hint: {text}")
+                raise CheckFailed(f"case '{case}': expected {len(expected)} candidates {expected}, got {got}. "
+                                  f"Hint: {text}")
         raise CheckFailed(f"case '{case}': expected {expected}, got {got}. Hint: filter, then sort by "
                           "(margin, sensitivity_1mm, evidence), high first, and keep `top`.")

@@ -215,7 +215,8 @@ def feature_maps_hook(fn: Callable[[nn.Module, Tensor, nn.Module], Tensor]) -> N
 
 # --------------------------------------------------------------------------- saliency
 
-def input_gradient(model: nn.Module, images: Tensor, target: Tensor, kind: str = "logit", training: bool = False) -> Tensor:
+def input_gradient(model: nn.Module, images: Tensor, target: Tensor, kind: str = "logit",
+                   training: bool = False) -> Tensor:
     """∂ (sum of the batch's scores of this kind) / ∂ images, on a copy of the model in the given mode."""
     model = copy.deepcopy(model).train(training)
     x = images.detach().clone().requires_grad_(True)
@@ -226,7 +227,8 @@ def input_gradient(model: nn.Module, images: Tensor, target: Tensor, kind: str =
 @exercise("vanilla_saliency")
 @isolated
 def vanilla_saliency(fn: Callable[[nn.Module, Tensor, Tensor], Tensor]) -> None:
-    """fn(model, images, target): |∂ score of each image's target class / ∂ image|, the images' shape, evaluation mode."""
+    """fn(model, images, target): |∂ score of each image's target class / ∂ image|, the images' shape,
+    evaluation mode."""
     cases = [  # (case, channels, (H, W), batch, training)
         ("4 grey 8×8 images", 1, (8, 8), 4, True),
         ("3 colour images 6×10", 3, (6, 10), 3, False),
@@ -257,8 +259,8 @@ def vanilla_saliency(fn: Callable[[nn.Module, Tensor, Tensor], Tensor]) -> None:
              "depends on every other class."),
             (input_gradient(pristine, images, target, "all classes").abs(), "you summed the scores of all classes: "
              "take each image's target class only, logits.gather(1, target.view(-1, 1)) or logits[range(N), target]."),
-            (input_gradient(pristine, images, explain.predicted_classes(pristine, images)).abs(), "that is the gradient "
-             "of the *predicted* class's score: explain the class given in `target`."),
+            (input_gradient(pristine, images, explain.predicted_classes(pristine, images)).abs(),
+             "that is the gradient of the *predicted* class's score: explain the class given in `target`."),
         ]
         if batch > 1:
             mistakes.append((input_gradient(pristine, images, target, "logits[:, target]").abs(),
@@ -275,7 +277,8 @@ def vanilla_saliency(fn: Callable[[nn.Module, Tensor, Tensor], Tensor]) -> None:
         second = on_model(fn, model, x, target.clone(), case=case, hints=not_leaf)
         accumulated = [((2 * signed).abs(), "the second call on the same images returned twice the gradient: "
                         "backward() *adds* to x.grad. Hint: differentiate a fresh copy, x = images.detach().clone()"
-                        ".requires_grad_(True), or use torch.autograd.grad, which returns the gradient without storing it.")]
+                        ".requires_grad_(True), or use torch.autograd.grad, "
+                        "which returns the gradient without storing it.")]
         expect_like(second, expected, case, accumulated + mistakes, hint)
 
         case = f"{name}, images that already require grad and carry a .grad"
@@ -412,7 +415,8 @@ def window_starts(size: int, window: int, stride: int, how: str) -> list[int]:
 
 @torch.no_grad()
 def occlusion_variant(model: nn.Module, images: Tensor, target: Tensor, window: int, stride: int, fill: float,
-                      starts: str = "captum", reduce: str = "mean", kind: str = "logit", training: bool = False) -> Tensor:
+                      starts: str = "captum", reduce: str = "mean", kind: str = "logit",
+                      training: bool = False) -> Tensor:
     """Occlusion, one window at a time: right (the defaults) or with one classic mistake."""
     model = copy.deepcopy(model).train(training)
     _, _, height, width = images.shape
@@ -509,7 +513,8 @@ def deletion_variant(model: nn.Module, images: Tensor, attributions: Tensor, tar
 @isolated
 def deletion_curve(fn: Callable[..., Tensor]) -> None:
     """fn(model, images, attributions, target, baseline, steps): the target's softmax probability (N, steps + 1) as
-    the top k/steps of the pixels (attribution summed over channels, largest first) are set to baseline, k = 0..steps."""
+    the top k/steps of the pixels (attribution summed over channels, largest first) are set to baseline,
+    k = 0..steps."""
     cases = [  # (case, channels, (H, W), batch, baseline, steps, training)
         ("3 grey 8×8 images, 4 steps", 1, (8, 8), 3, -0.5, 4, True),
         ("2 colour images 6×8, 8 steps", 3, (6, 8), 2, 0.3, 8, False),
@@ -549,9 +554,11 @@ def deletion_curve(fn: Callable[..., Tensor]) -> None:
             (deletion_variant(*args, baseline, steps, training=True), TRAIN_MODE),
         ]
         n = len(images)
-        shape_hint = {(n, steps): f"{steps + 1} points per image: k = 0 (nothing removed) to k = {steps} (every pixel).",
+        shape_hint = {(n, steps): f"{steps + 1} points per image: k = 0 (nothing removed) "
+                                  f"to k = {steps} (every pixel).",
                       (steps + 1, n): "one row per image: (N, steps + 1)."}.get(
-            tuple(got.shape) if isinstance(got, Tensor) else None, "one row per image, one column per step k = 0..steps.")
+            tuple(got.shape) if isinstance(got, Tensor) else None,
+            "one row per image, one column per step k = 0..steps.")
         expect_like(got, expected, case, mistakes, "importance = attributions.sum(dim=1).flatten(1); order = "
                     "importance.argsort(dim=1, descending=True); at step k set the first round(k·H·W/steps) pixels of "
                     "the order to baseline; softmax probability of the target", shape_hint=shape_hint)
@@ -564,7 +571,8 @@ def deletion_curve(fn: Callable[..., Tensor]) -> None:
 def randomized_copy(fn: Callable[[nn.Module], nn.Module]) -> None:
     """fn(model): a copy of the model with every layer re-initialised (batch norm's running statistics reset too),
     the original untouched."""
-    for case, channels, size, training in [("a grey-image CNN", 1, (8, 8), False), ("a colour-image CNN", 3, (6, 10), True)]:
+    for case, channels, size, training in [("a grey-image CNN", 1, (8, 8), False),
+                                           ("a colour-image CNN", 3, (6, 10), True)]:
         case = f"{case} in {mode(training)} mode"
         model = tiny_cnn(channels, size, training)
         before = {k: v.clone() for k, v in model.state_dict().items()}

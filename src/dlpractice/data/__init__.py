@@ -2,6 +2,10 @@
 
 Offline sets (synthetic, tables, the MNIST sample, MNIST-1D) come as NumPy arrays; the torchvision sets
 (MNIST, Fashion-MNIST, CIFAR-10) come as torchvision datasets, with `as_tensors` to get whole tensors.
+
+One dataset or split per file: a file here loads, downloads, generates or splits data (and knows where it is kept),
+nothing about models or training. It may import only course/ (and NumPy, torch, torchvision), never models/ or
+anything above.
 """
 
 from dlpractice.data.augmented_images import AugmentedImages

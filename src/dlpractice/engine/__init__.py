@@ -2,6 +2,11 @@
 
 A lab's config subclasses `EngineConfig`; its `run` builds a LightningModule and a data module, then calls
 `fit(module, datamodule, ctx, config, seed)`, which logs to TensorBoard, checkpoints, resumes and uses any devices.
+
+The one Lightning-based trainer, and the only package that imports Lightning: a new callback, logger or trainer
+option goes here, a training step written by hand goes in training/. The engine builds on training/ (optimiser
+names, the seeded sampler), so it sits above it: it may import training, models, data and course, never a topic
+package, labs/ or checks/.
 """
 
 from dlpractice.engine.classifier import Classifier

@@ -1,5 +1,11 @@
 """Explanations of an image classifier, each written from scratch in one short file and checked against captum
-in the tests: every method takes any nn.Module from images (N, C, H, W) to class scores (N, classes)."""
+in the tests: every method takes any nn.Module from images (N, C, H, W) to class scores (N, classes).
+
+Lab 06. One method per file, plus scores.py (what the methods share) and plots.py (the figures, not imported
+here: matplotlib is slow to load). A new explanation method or sanity check is a new file here; the classifier it
+explains comes from models/ and is trained by the lab. Like every topic package it may import engine, training,
+models, data and course, never labs/, checks/ or another topic package.
+"""
 
 from dlpractice.explain.activation_maximization import activation_maximization, total_variation
 from dlpractice.explain.deletion import area_under_curve, deletion_curve

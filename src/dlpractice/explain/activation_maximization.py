@@ -1,6 +1,7 @@
 """Activation maximisation (Erhan et al., 2009; Olah et al., 2017): gradient ascent on the *input* to excite a class
-score or one channel of a layer. Without regularisation the result is high-frequency noise the network happens to
-like; an L2 penalty, a total-variation penalty and small random shifts make it a picture a person can read."""
+score or one channel of a layer (lab 06). Without regularisation the result is high-frequency noise the network
+happens to like; an L2 penalty, a total-variation penalty and small random shifts make it a picture a person can
+read."""
 
 from __future__ import annotations
 

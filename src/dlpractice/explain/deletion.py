@@ -1,5 +1,6 @@
 """The deletion curve (Petsiuk et al., 2018): remove pixels from the most to the least important according to an
-explanation, and follow the class probability. A faithful explanation makes it fall fast: a small area under it."""
+explanation, and follow the class probability (lab 06). A faithful explanation makes it fall fast: a small area
+under it."""
 
 from __future__ import annotations
 

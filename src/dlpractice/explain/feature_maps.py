@@ -1,4 +1,4 @@
-"""Feature maps: the output of a chosen layer, captured with a forward hook while the model runs as usual."""
+"""Feature maps: the output of a chosen layer, captured with a forward hook while the model runs as usual (lab 06)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The learned filters of a CNN's first convolution: what the network looks for directly in the pixels."""
+"""The learned filters of a CNN's first convolution: what the network looks for directly in the pixels (lab 06)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Grad-CAM (Selvaraju et al., 2017): a conv layer's maps weighted by how much the class score depends on each
-map (its gradient averaged over positions), summed, kept where positive, and upsampled to the image."""
+map (its gradient averaged over positions), summed, kept where positive, and upsampled to the image (lab 06)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Input × gradient (Shrikumar et al., 2016; captum's InputXGradient): each input value times its gradient.
+"""Input × gradient (Shrikumar et al., 2016; captum's InputXGradient): each input value times its gradient (lab 06).
 
 The gradient says how much the class score would change per unit of an input value; multiplied by the value
 itself it becomes that value's share of the score, to first order. Where the input is zero (a black pixel, a

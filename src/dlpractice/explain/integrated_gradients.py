@@ -1,5 +1,6 @@
 """Integrated gradients (Sundararajan et al., 2017): gradients averaged along the straight path from a baseline
-image to the input, times (input − baseline). The attributions add up to F(input) − F(baseline) (completeness)."""
+image to the input, times (input − baseline) (lab 06). The attributions add up to F(input) − F(baseline)
+(completeness)."""
 
 from __future__ import annotations
 

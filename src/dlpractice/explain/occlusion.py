@@ -1,5 +1,5 @@
 """Occlusion sensitivity (Zeiler & Fergus, 2014): cover one square of the image at a time and see how much the
-class score drops. Model-agnostic: it needs only forward passes."""
+class score drops (lab 06). Model-agnostic: it needs only forward passes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Figures for explanations: methods side by side, activation maximisation, projections and the sanity checks.
+"""Figures for explanations: methods side by side, activation maximisation, projections, the sanity checks (lab 06).
 
 Each function returns a matplotlib Figure; a lab saves it with `ctx.save_figure(fig, name)`. Images come
 un-normalised ([0, 1] pixels); attribution maps of any scale are shown relative to each image's largest value.

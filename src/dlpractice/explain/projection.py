@@ -1,5 +1,5 @@
 """What the classifier head sees: penultimate-layer features (the input of the last nn.Linear), projected to 2-D
-with PCA (linear, keeps large distances) or t-SNE (non-linear, keeps neighbourhoods)."""
+with PCA (linear, keeps large distances) or t-SNE (non-linear, keeps neighbourhoods) (lab 06)."""
 
 from __future__ import annotations
 

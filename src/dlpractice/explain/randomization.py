@@ -1,5 +1,5 @@
 """The model-randomisation sanity check (Adebayo et al., 2018): an explanation that hardly changes when the
-network's weights are replaced by random ones explains the image, not the network."""
+network's weights are replaced by random ones explains the image, not the network (lab 06)."""
 
 from __future__ import annotations
 

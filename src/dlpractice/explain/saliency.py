@@ -1,4 +1,4 @@
-"""Vanilla gradient saliency (Simonyan et al., 2014): how much each pixel's change would change the class score."""
+"""Gradient saliency (Simonyan et al., 2014): how much each pixel's change would change the class score (lab 06)."""
 
 from __future__ import annotations
 

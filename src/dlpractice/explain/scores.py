@@ -1,4 +1,4 @@
-"""What every explanation method shares: the class being explained, and its score."""
+"""What every explanation method shares: the class being explained, and its score (lab 06)."""
 
 from __future__ import annotations
 

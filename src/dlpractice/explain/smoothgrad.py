@@ -1,4 +1,4 @@
-"""SmoothGrad (Smilkov et al., 2017): the average saliency of noisy copies of the image, which hides gradient noise."""
+"""SmoothGrad (Smilkov et al., 2017): the mean saliency of noisy image copies, which hides gradient noise (lab 06)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""From a trained network to candidate primers: salient windows, merged into loci, then walked to the best window.
+"""From a trained network to candidate primers: salient windows, merged into loci, walked to the best window (lab 05).
 
 Insertions and deletions move a locus from one genome to the next, so windows are read from the actual
 sequence of each genome, at that genome's salient positions, and counted as strings. The same locus shows up

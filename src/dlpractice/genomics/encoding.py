@@ -1,4 +1,4 @@
-"""DNA as numbers: base codes, one-hot encoding (4 x L) and the single-channel numeric encoding of the original study.
+"""DNA as numbers: base codes, one-hot encoding (4 x L) and the original study's one-channel numeric encoding (lab 05).
 
 Genomes differ in length; a batch is padded at the end with zeros ("no base"), so padding looks like N.
 """

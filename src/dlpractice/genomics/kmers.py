@@ -1,4 +1,4 @@
-"""k-mers: the words of length k in a sequence, and their counts as a fixed-length feature vector (4**k entries).
+"""k-mers: the words of length k in a sequence, and their counts as a feature vector of fixed length 4**k (lab 05).
 
 Counting k-mers turns a genome of any length into one row of a table, so that classic models (a random
 forest) can classify genomes; the price is that where a word occurs is forgotten.

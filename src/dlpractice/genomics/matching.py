@@ -1,4 +1,4 @@
-"""In-silico PCR, the short way: does a primer occur in a genome, exactly or with a few mismatches, and where?
+"""In-silico PCR, the short way (lab 05): does a primer occur in a genome, exactly or with few mismatches, and where?
 
 A convolution does it for every primer, genome and position at once: with one-hot genomes and a one-hot
 primer as the filter, the output at a position is the number of bases that match there (N matches

@@ -1,4 +1,4 @@
-"""A primer table: each candidate's GC content, melting temperature, and in-silico validation against every genome.
+"""A primer table: each candidate's GC content, melting temperature and in-silico validation on every genome (lab 05).
 
 Validation asks what a PCR test would: how many genomes of the target class contain the primer (sensitivity),
 how many genomes of the other classes do (1 - specificity), exactly and with one mismatch — a primer can still

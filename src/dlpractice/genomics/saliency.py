@@ -1,4 +1,4 @@
-"""Reading a trained genome CNN: which positions of a genome made it say "this class"?
+"""Reading a trained genome CNN (lab 05): which positions of a genome made it say "this class"?
 
 Two views. Gradient x input: how much the class score would change per unit of each input value, times that
 value; with one-hot input, summing over the 4 channels leaves one number per position, the contribution of

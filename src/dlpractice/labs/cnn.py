@@ -26,6 +26,7 @@ from dlpractice.course.config import check_positive
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
 from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit
 from dlpractice.course.lab import Lab, LabResult, Preset, Target
+from dlpractice.course.report import table
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table, predict
 
 # model, width, epochs, batch size, peak learning rate, augmentation: per dataset.
@@ -142,11 +143,12 @@ def run(config: CnnConfig, ctx) -> LabResult:
               "random forest": {"test images": acc(forest_pred), f"shifted {SHIFT} px": acc(forest_shifted)}}
     save_figures(ctx, data, model, cnn_pred, scores)
     name = IMAGE_SETS[config.dataset]
+    rows = [(f"CNN ({config.model})", f"{count_parameters(model):,}", f"{train_s:.1f}", f"{acc(cnn_pred):.4f}",
+             f"{acc(cnn_shifted):.4f}"),
+            ("random forest", config.trees, f"{forest_s:.1f}", f"{acc(forest_pred):.4f}", f"{acc(forest_shifted):.4f}")]
+    header = ("model", "parameters / trees", "train time (s)", "test accuracy", "shifted test accuracy")
     comparison = (f"{name}: {len(data.train[0]):,} training images for the CNN, {forest_rows:,} for the forest "
-                  f"({config.trees} trees); {len(y_test):,} test images.\n\n"
-                  "| model | parameters / trees | train time (s) | test accuracy | shifted test accuracy |\n|---|---|---|---|---|\n"
-                  f"| CNN ({config.model}) | {count_parameters(model):,} | {train_s:.1f} | {acc(cnn_pred):.4f} | {acc(cnn_shifted):.4f} |\n"
-                  f"| random forest | {config.trees} | {forest_s:.1f} | {acc(forest_pred):.4f} | {acc(forest_shifted):.4f} |")
+                  f"({config.trees} trees); {len(y_test):,} test images.\n\n" + table(header, rows))
     return LabResult(metrics=metrics, tables={
         "Convolution and pooling by hand vs PyTorch": hand_table,
         "CNN vs random forest on raw pixels": comparison,
@@ -161,8 +163,7 @@ def by_hand_checks(seed: int) -> tuple[dict[str, float], str]:
     metrics = {"conv_by_hand_max_abs_diff": max(d for case, d in rows if case.startswith("conv2d")),
                "max_pool_by_hand_max_abs_diff": max(d for case, d in rows if case.startswith("max pool")),
                "flipped_kernel_max_abs_diff": rows[-1][1]}
-    table = "| case | max abs difference from PyTorch |\n|---|---|\n" + "\n".join(f"| {c} | {d:.2e} |" for c, d in rows)
-    return metrics, table
+    return metrics, table(("case", "max abs difference from PyTorch"), [(c, f"{d:.2e}") for c, d in rows])
 
 
 def architectures_table(data: ImageData, width: int) -> str:
@@ -171,8 +172,8 @@ def architectures_table(data: ImageData, width: int) -> str:
     rows = []
     for name in ("lenet5", "vgg", "resnet"):
         model = build_model(name, data, width)
-        rows.append(f"| {type(model).__name__} | {count_parameters(model):,} | {tuple(model.eval()(x).shape)} |")
-    return "| model | parameters | output for one image |\n|---|---|---|\n" + "\n".join(rows)
+        rows.append((type(model).__name__, f"{count_parameters(model):,}", tuple(model.eval()(x).shape)))
+    return table(("model", "parameters", "output for one image"), rows)
 
 
 def conv_vs_dense_table(channels: int, size: int) -> str:
@@ -180,9 +181,9 @@ def conv_vs_dense_table(channels: int, size: int) -> str:
     pixels_in, pixels_out = channels * size * size, 16 * size * size
     conv = conv_by_hand.conv_parameter_count(channels, 16, 3)
     dense = conv_by_hand.dense_parameter_count(pixels_in, pixels_out)
-    return ("| layer: input → output | parameters |\n|---|---|\n"
-            f"| Conv2d({channels}, 16, 3, padding=1): {channels}×{size}×{size} → 16×{size}×{size} | {conv:,} |\n"
-            f"| Linear({pixels_in}, {pixels_out}): the same sizes, every input to every output | {dense:,} |\n\n"
+    rows = [(f"Conv2d({channels}, 16, 3, padding=1): {channels}×{size}×{size} → 16×{size}×{size}", f"{conv:,}"),
+            (f"Linear({pixels_in}, {pixels_out}): the same sizes, every input to every output", f"{dense:,}")]
+    return (table(("layer: input → output", "parameters"), rows) + "\n\n"
             f"The convolution shares one small kernel per channel pair across all positions: {dense // conv:,} times fewer "
             "parameters, and a stroke is detected the same way wherever it is.")
 

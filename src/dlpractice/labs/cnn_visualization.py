@@ -28,6 +28,7 @@ from dlpractice.engine.checkpoints import load_safely
 from dlpractice.course.errors import UserError
 from dlpractice.explain import plots
 from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.report import table
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, predict
 
 Method = Callable[[nn.Module, Tensor, Tensor], Tensor]  # (model, images, classes) -> attributions
@@ -259,7 +260,7 @@ def run(config: VisualizationConfig, ctx) -> LabResult:
     metrics["actmax_mean_probability"] = dream_scores.mean().item()
     return LabResult(metrics=metrics, tables={
         "Sanity checks": sanity_table(checks, config),
-        "Time per method": "| method | seconds |\n|---|---|\n" + "\n".join(f"| {k} | {v:.2f} |" for k, v in timings.items()),
+        "Time per method": table(("method", "seconds"), [(k, f"{v:.2f}") for k, v in timings.items()]),
     })
 
 
@@ -272,18 +273,20 @@ def pixel_bounds(data: ImageData) -> tuple[float, float]:
 
 def sanity_table(checks: SanityChecks, config: VisualizationConfig) -> str:
     aucs = checks.aucs
-    rows = [f"| {name} | {aucs[name]:.3f} | {aucs[name] / aucs['random order']:.2f} | {checks.correlations[name]:.2f} "
-            f"| {checks.on_strokes[name]:.2f} |" for name in checks.correlations]
-    rows.append(f"| random order | {aucs['random order']:.3f} | 1.00 | — | — |")
+    rows = []
+    for name in checks.correlations:
+        rows.append((name, f"{aucs[name]:.3f}", f"{aucs[name] / aucs['random order']:.2f}",
+                     f"{checks.correlations[name]:.2f}", f"{checks.on_strokes[name]:.2f}"))
+    rows.append(("random order", f"{aucs['random order']:.3f}", "1.00", "—", "—"))
+    header = ("method", "deletion AUC", "÷ random", "rank correlation, trained vs randomised",
+              "the same, on strokes only")
     return (f"Deletion: the most important pixels first, turned black, {config.deletion_steps} steps, mean over "
             f"{config.sanity_images} test images (a lower area = a more faithful explanation). Randomisation: Spearman "
             "rank correlation of |attributions| between the trained network and the same network with re-initialised "
             "weights (near 1 = the explanation ignores what the network learned), over all pixels and over the "
             "digit's strokes only: methods that multiply by (image − black) are zero on the background for any "
             "network, which alone makes their maps look alike.\n\n"
-            "| method | deletion AUC | ÷ random | rank correlation, trained vs randomised | the same, on strokes only |\n"
-            "|---|---|---|---|---|\n"
-            + "\n".join(rows))
+            + table(header, rows))
 
 
 LAB = Lab(

@@ -26,6 +26,7 @@ from dlpractice.data import Split, load_table, make_split
 from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
 from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
 from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.report import table
 from dlpractice.models import predict
 from dlpractice.training.loop import ArrayDataset, Curves, evaluate, seeded_loader, train
 from dlpractice.models import MLP
@@ -81,15 +82,15 @@ def classifier(config: IntermediatePytorchConfig, split: Split) -> MLP:
 
 def learning_curves(config: IntermediatePytorchConfig, ctx) -> tuple[dict[str, float], str]:
     """Diabetes: train long (overfit), then again with early stopping and the best epoch's weights."""
-    table = load_table("diabetes")
-    split = make_split(table.X, table.y[:, None], config.seed, classification=False)
+    diabetes = load_table("diabetes")
+    split = make_split(diabetes.X, diabetes.y[:, None], config.seed, classification=False)
     mean, std = split.parts["train"][1].mean(), split.parts["train"][1].std()
     parts = {name: (x, (y - mean) / std) for name, (x, y) in split.parts.items()}  # targets standardised too
     x_test, y_test = parts["test"]
     results, test_r2 = {}, {}
     for name, patience in (("all epochs", None), ("early stopping", config.patience)):
         torch.manual_seed(config.seed)
-        model = MLP(table.X.shape[1], (config.hidden, config.hidden), 1)
+        model = MLP(diabetes.X.shape[1], (config.hidden, config.hidden), 1)
         loader = seeded_loader(ArrayDataset(*parts["train"]), config.batch_size, config.seed)
         with writer(ctx, f"curves/{name.replace(' ', '_')}") as events:
             results[name] = train(model, nn.MSELoss(), loader, parts["val"], torch.optim.Adam(model.parameters(), lr=config.curve_lr),
@@ -107,10 +108,12 @@ def learning_curves(config: IntermediatePytorchConfig, ctx) -> tuple[dict[str, f
                "val_loss_best": full.val_loss[full.best_epoch], "val_loss_last": full.val_loss[-1],
                "train_loss_last": full.train_loss[-1], "test_r2_last_epoch": test_r2["all epochs"],
                "test_r2_early_stopping": test_r2["early stopping"], "test_r2_linear_regression": test_r2["linear regression"]}
-    rows = [f"| {name} | {len(r.val_loss)} | {r.train_loss[-1]:.3f} | {r.val_loss[-1]:.3f} | {test_r2[name]:.3f} |"
-            for name, r in results.items()] + [f"| linear regression (scikit-learn) | | | | {test_r2['linear regression']:.3f} |"]
-    header = "| run | epochs trained | last train MSE | last val MSE | test R² (of the weights it ends with) |\n|---|---|---|---|---|\n"
-    return metrics, header + "\n".join(rows)
+    rows = []
+    for name, r in results.items():
+        rows.append((name, len(r.val_loss), f"{r.train_loss[-1]:.3f}", f"{r.val_loss[-1]:.3f}", f"{test_r2[name]:.3f}"))
+    rows.append(("linear regression (scikit-learn)", "", "", "", f"{test_r2['linear regression']:.3f}"))
+    header = ("run", "epochs trained", "last train MSE", "last val MSE", "test R² (of the weights it ends with)")
+    return metrics, table(header, rows)
 
 
 def train_digits(config, split: Split, optimizer_name: str, lr: float, schedule_name: str, tag: str, ctx) -> tuple[MLP, Curves]:
@@ -135,10 +138,12 @@ def compare_optimizers(config, split: Split, ctx) -> tuple[dict[str, float], str
     metrics |= {f"{name}_val_accuracy": c.val_accuracy[-1] for name, c in curves.items()}
     metrics["best_optimizer_val_accuracy"] = curves[best].val_accuracy[-1]
     metrics["best_optimizer_test_accuracy"] = evaluate(models[best], nn.CrossEntropyLoss(), *split.parts["test"])[1]
-    rows = [f"| {name} | {rates[name]:g} | {c.train_loss[-1]:.4f} | {c.val_loss[-1]:.4f} | {c.val_accuracy[-1]:.4f} |"
-            for name, c in curves.items()]
-    header = "| optimiser | lr | final train loss | final val loss | val accuracy |\n|---|---|---|---|---|\n"
-    return metrics, header + "\n".join(rows) + f"\n\nBest on validation: {best}.", models
+    rows = []
+    for name, c in curves.items():
+        rows.append((name, f"{rates[name]:g}", f"{c.train_loss[-1]:.4f}", f"{c.val_loss[-1]:.4f}",
+                     f"{c.val_accuracy[-1]:.4f}"))
+    header = ("optimiser", "lr", "final train loss", "final val loss", "val accuracy")
+    return metrics, table(header, rows) + f"\n\nBest on validation: {best}.", models
 
 
 def compare_schedules(config, split: Split, ctx) -> tuple[dict[str, float], str]:
@@ -147,9 +152,10 @@ def compare_schedules(config, split: Split, ctx) -> tuple[dict[str, float], str]
     ctx.save_figure(plots.lr_and_loss(curves, f"Digits, SGD with momentum, peak lr {config.schedule_lr:g}: "
                                                        "learning-rate schedules"), "schedules")
     metrics = {f"schedule_{name.replace('-', '_')}_val_loss": c.val_loss[-1] for name, c in curves.items()}
-    rows = [f"| {name} | {c.lr[0]:.2g} | {c.lr[-1]:.2g} | {c.val_loss[-1]:.4f} | {c.val_accuracy[-1]:.4f} |"
-            for name, c in curves.items()]
-    return metrics, "| schedule | first lr | last lr | final val loss | val accuracy |\n|---|---|---|---|---|\n" + "\n".join(rows)
+    rows = []
+    for name, c in curves.items():
+        rows.append((name, f"{c.lr[0]:.2g}", f"{c.lr[-1]:.2g}", f"{c.val_loss[-1]:.4f}", f"{c.val_accuracy[-1]:.4f}"))
+    return metrics, table(("schedule", "first lr", "last lr", "final val loss", "val accuracy"), rows)
 
 
 def vanishing_gradients(config, split: Split, ctx) -> tuple[dict[str, float], str]:
@@ -170,10 +176,12 @@ def vanishing_gradients(config, split: Split, ctx) -> tuple[dict[str, float], st
     keys = dict(zip(DEEP_NETS, ("sigmoid", "tanh", "relu", "relu_default_init")))
     metrics = {f"{keys[name]}_grad_ratio": n[0] / n[-1] for name, n in norms.items()}
     metrics |= {f"deep_{keys[name]}_val_accuracy": value for name, value in accuracy.items()}
-    rows = [f"| {name} | {n[0]:.2e} | {n[-1]:.2e} | {n[0] / n[-1]:.2e} | {accuracy[name]:.3f} |" for name, n in norms.items()]
-    header = (f"| network | first layer ‖∂L/∂W‖ | last layer ‖∂L/∂W‖ | first / last | val accuracy after {config.deep_epochs} "
-              "epochs of Adam |\n|---|---|---|---|---|\n")
-    return metrics, header + "\n".join(rows)
+    rows = []
+    for name, n in norms.items():
+        rows.append((name, f"{n[0]:.2e}", f"{n[-1]:.2e}", f"{n[0] / n[-1]:.2e}", f"{accuracy[name]:.3f}"))
+    header = ("network", "first layer ‖∂L/∂W‖", "last layer ‖∂L/∂W‖", "first / last",
+              f"val accuracy after {config.deep_epochs} epochs of Adam")
+    return metrics, table(header, rows)
 
 
 def checkpoint_resume(config, split: Split, ctx) -> tuple[dict[str, float], str]:
@@ -220,8 +228,8 @@ def checkpoint_resume(config, split: Split, ctx) -> tuple[dict[str, float], str]
     metrics = {"resume_max_loss_diff": diffs["resumed from the full checkpoint"],
                "resume_without_optimizer_state_max_loss_diff": diffs["resumed, optimiser state not restored"],
                "resume_without_scheduler_state_max_loss_diff": diffs["resumed, scheduler state not restored"]}
-    rows = [f"| {name} | {diff:.2e} |" for name, diff in diffs.items()]
-    return metrics, "| run | max abs difference of the training loss per epoch from 'never stopped' |\n|---|---|\n" + "\n".join(rows)
+    rows = [(name, f"{diff:.2e}") for name, diff in diffs.items()]
+    return metrics, table(("run", "max abs difference of the training loss per epoch from 'never stopped'"), rows)
 
 
 def with_lightning(config, split: Split, ctx, hand_model: MLP) -> tuple[dict[str, float], str]:
@@ -236,11 +244,11 @@ def with_lightning(config, split: Split, ctx, hand_model: MLP) -> tuple[dict[str
     metrics = {"lightning_val_loss": logged["val_loss"], "lightning_val_accuracy": logged["val_accuracy"],
                "lightning_test_accuracy": evaluate(model, nn.CrossEntropyLoss(), *split.parts["test"])[1],
                "lightning_vs_hand_max_weight_diff": weight_diff}
-    table = ("| training | val loss | val accuracy |\n|---|---|---|\n"
-             f"| hand loop (Adam) | {hand_val_loss:.6f} | {hand_val_accuracy:.4f} |\n"
-             f"| Lightning, `dlpractice.engine.fit` | {logged['val_loss']:.6f} | {logged['val_accuracy']:.4f} |\n\n"
-             f"Largest difference between their weights: {weight_diff:.2e}.")
-    return metrics, table
+    rows = [("hand loop (Adam)", f"{hand_val_loss:.6f}", f"{hand_val_accuracy:.4f}"),
+            ("Lightning, `dlpractice.engine.fit`", f"{logged['val_loss']:.6f}", f"{logged['val_accuracy']:.4f}")]
+    text = (table(("training", "val loss", "val accuracy"), rows)
+            + f"\n\nLargest difference between their weights: {weight_diff:.2e}.")
+    return metrics, text
 
 
 def run(config: IntermediatePytorchConfig, ctx) -> LabResult:

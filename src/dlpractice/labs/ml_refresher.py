@@ -24,6 +24,7 @@ from sklearn.model_selection import KFold, cross_val_score, train_test_split
 from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import load_table
 from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.report import table
 
 
 @dataclass
@@ -65,8 +66,8 @@ def key(name: str) -> str:
 
 
 def regression(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], str]:
-    table = load_table("diabetes")
-    x, y = table.X.astype(np.float64), table.y.astype(np.float64)
+    diabetes = load_table("diabetes")
+    x, y = diabetes.X.astype(np.float64), diabetes.y.astype(np.float64)
     x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=config.test_fraction, random_state=config.seed)
     cv = KFold(n_splits=config.cv_folds, shuffle=True, random_state=config.seed)
     metrics: dict[str, float] = {}
@@ -79,7 +80,8 @@ def regression(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], str]:
         folds = cross_val_score(model, x, y, cv=cv, scoring="r2")
         found = {"train_r2": train_r2, "test_r2": test_r2, "test_mse": test_mse, "cv_r2_mean": folds.mean(), "cv_r2_std": folds.std()}
         metrics |= {f"{key(name)}_{k}": float(v) for k, v in found.items()}
-        rows.append(f"| {name} | {train_r2:.3f} | {test_r2:.3f} | {test_mse:.0f} | {folds.mean():.3f} ± {folds.std():.3f} |")
+        cv_r2 = f"{folds.mean():.3f} ± {folds.std():.3f}"
+        rows.append((name, f"{train_r2:.3f}", f"{test_r2:.3f}", f"{test_mse:.0f}", cv_r2))
         ax.scatter(y_test, predicted, s=18, alpha=0.7, edgecolors="k", linewidths=0.3)
         ax.plot([y.min(), y.max()], [y.min(), y.max()], "k--", lw=1, label="perfect prediction")
         ax.set_title(f"{name}\ntrain R² {train_r2:.2f}, test R² {test_r2:.2f}, test MSE {test_mse:.0f}")
@@ -94,9 +96,8 @@ def regression(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], str]:
     twice = [RandomForestRegressor(n_estimators=config.trees, random_state=config.seed).fit(x_train, y_train).predict(x_test)
              for _ in range(2)]
     metrics["seeded_forest_repeatable"] = float(np.array_equal(*twice))
-    header = (f"| model | train R² | test R² | test MSE | {config.cv_folds}-fold CV R² (mean ± std) |\n"
-              "|---|---|---|---|---|\n")
-    return metrics, header + "\n".join(rows)
+    header = ("model", "train R²", "test R²", "test MSE", f"{config.cv_folds}-fold CV R² (mean ± std)")
+    return metrics, table(header, rows)
 
 
 def classification(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], str]:
@@ -121,7 +122,7 @@ def classification(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], st
                  "recall": recall_score(y_test, predicted, zero_division=0),
                  "f1": f1_score(y_test, predicted, zero_division=0)}
         metrics |= {f"{prefixes[name]}_{k}": float(v) for k, v in found.items()}
-        rows.append(f"| {name} | " + " | ".join(f"{v:.3f}" for v in found.values()) + " |")
+        rows.append([name] + [f"{v:.3f}" for v in found.values()])
         ConfusionMatrixDisplay.from_predictions(y_test, predicted, ax=ax, colorbar=False, cmap="Blues")
         ax.set_title(f"{name}\naccuracy {found['accuracy']:.3f}, F1 {found['f1']:.2f}", fontsize="medium")
         ax.set_xlabel("predicted class")
@@ -129,8 +130,7 @@ def classification(config: MlRefresherConfig, ctx) -> tuple[dict[str, float], st
     fig.suptitle(f"Imbalanced test set: {np.sum(y_test == 0)} negatives, {np.sum(y_test == 1)} positives")
     fig.tight_layout()
     ctx.save_figure(fig, "confusion_matrices")
-    header = "| model | accuracy | precision | recall | F1 |\n|---|---|---|---|---|\n"
-    return metrics, header + "\n".join(rows)
+    return metrics, table(("model", "accuracy", "precision", "recall", "F1"), rows)
 
 
 def run(config: MlRefresherConfig, ctx) -> LabResult:

@@ -21,6 +21,7 @@ from dlpractice.training import plots
 from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import Split, load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.report import table
 from dlpractice.models import predict
 from dlpractice.training.loop import History, train_tensors
 from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
@@ -127,8 +128,8 @@ def tabular_comparison(config, ctx, writer) -> tuple[dict[str, float], MLP, Hist
     """An MLP (same loop) vs random forest vs gradient boosting on a table bundled with scikit-learn."""
     from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 
-    table = load_table(config.table)
-    x, y = table.X, table.y
+    dataset = load_table(config.table)
+    x, y = dataset.X, dataset.y
     target, out_features, loss_fn = classification_setup(y)
     split = make_split(x, target, config.seed, classification=True)
     model, history = fit(split, out_features, loss_fn, config, writer, "tabular", config.tabular_epochs, config.tabular_lr)
@@ -141,9 +142,12 @@ def tabular_comparison(config, ctx, writer) -> tuple[dict[str, float], MLP, Hist
     title = f"{config.table.replace('_', ' ')} ({x.shape[0]} rows, {x.shape[1]} features): test accuracy"
     ctx.save_figure(plots.bar_chart(scores, title, "test accuracy", ylim=(min(0.8, min(scores.values()) - 0.05), 1.02)),
                     "tabular_comparison")
-    rows = "\n".join(f"| {k} | {v:.4f} |" for k, v in scores.items())
+    rows = []
+    for name, score in scores.items():
+        rows.append((name, f"{score:.4f}"))
     metrics = {f"tabular_{k.replace(' ', '_').lower()}_test_accuracy": v for k, v in scores.items()}
-    return metrics, model, history, f"Table `{config.table}`, {len(test_i)} test rows.\n\n| model | test accuracy |\n|---|---|\n{rows}"
+    text = f"Table `{config.table}`, {len(test_i)} test rows.\n\n" + table(("model", "test accuracy"), rows)
+    return metrics, model, history, text
 
 
 def parameter_table(models: dict[str, MLP]) -> tuple[float, str]:
@@ -152,9 +156,9 @@ def parameter_table(models: dict[str, MLP]) -> tuple[float, str]:
         counted, formula = count_parameters(model), mlp_parameter_formula(model.sizes)
         all_match &= counted == formula
         match = "yes" if counted == formula else "**no**"
-        rows.append(f"| {name} | {' → '.join(map(str, model.sizes))} | {counted} | {formula} | {match} |")
-    header = "| model | layer sizes | counted (`p.numel()`) | formula Σ(in·out + out) | match |\n|---|---|---|---|---|\n"
-    return float(all_match), header + "\n".join(rows)
+        rows.append((name, " → ".join(map(str, model.sizes)), counted, formula, match))
+    header = ("model", "layer sizes", "counted (`p.numel()`)", "formula Σ(in·out + out)", "match")
+    return float(all_match), table(header, rows)
 
 
 def backprop_check(config, x_sine: Tensor, y_sine: Tensor) -> tuple[dict[str, float], str]:
@@ -166,14 +170,14 @@ def backprop_check(config, x_sine: Tensor, y_sine: Tensor) -> tuple[dict[str, fl
     right = backprop.compare(backprop.manual_gradients(params, x, y), auto)
     wrong = backprop.compare(backprop.manual_gradients(params, x, y, forget_relu_mask=True), auto)
     losses = backprop.gradient_descent_by_hand(x_sine, y_sine, hidden=32, steps=300, lr=0.1, seed=config.seed)
-    rows = [f"| {k} | {tuple(params[k].shape)} | {right[k]:.2e} | {wrong[k]:.2e} |" for k in params]
-    table = ("| parameter | shape | max abs diff, by hand vs autograd | same, ReLU mask forgotten |\n|---|---|---|---|\n"
-             + "\n".join(rows) + "\n\nGradient descent with these hand-made gradients "
-             f"(the sinusoid, x standardised, 300 steps, lr 0.1): "
-             f"MSE {losses[0]:.4f} after the first step, {losses[-1]:.4f} after the last.")
+    rows = [(k, tuple(params[k].shape), f"{right[k]:.2e}", f"{wrong[k]:.2e}") for k in params]
+    text = (table(("parameter", "shape", "max abs diff, by hand vs autograd", "same, ReLU mask forgotten"), rows)
+            + "\n\nGradient descent with these hand-made gradients "
+            f"(the sinusoid, x standardised, 300 steps, lr 0.1): "
+            f"MSE {losses[0]:.4f} after the first step, {losses[-1]:.4f} after the last.")
     metrics = {"backprop_max_abs_diff": max(right.values()), "backprop_wrong_relu_max_abs_diff": max(wrong.values()),
                "gd_by_hand_first_step_loss": losses[0], "gd_by_hand_last_step_loss": losses[-1]}
-    return metrics, table
+    return metrics, text
 
 
 def run(config: PytorchBasicsConfig, ctx) -> LabResult:

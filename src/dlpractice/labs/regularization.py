@@ -25,6 +25,7 @@ from dlpractice.vision.augmentation import make_augmentation
 from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.data import mnist_sample, split_indices
 from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.report import table
 from dlpractice.training.loop import Curves, evaluate, seeded_loader, train
 from dlpractice.models.wide_mlp import WideMLP
 from dlpractice.training.regularizers import batch_norm_eval, batch_norm_train, weight_norm
@@ -128,13 +129,17 @@ def summarise(runs: list[Trained]) -> dict[str, tuple[float, float]]:
 
 def comparison_table(summary: dict[str, dict[str, tuple[float, float]]], best: str, repeats: int) -> str:
     columns = ("train_accuracy", "val_accuracy", "test_accuracy", "gap", "epochs", "weight_norm")
-    rows = [f"| {'**' + v + '**' if v == best else v} | "
-            + " | ".join(f"{s[c][0]:.3f} ± {s[c][1]:.3f}" if c != "epochs" else f"{s[c][0]:.0f}" for c in columns) + " |"
-            for v, s in summary.items()]
+    rows = []
+    for variant, stats in summary.items():
+        cells = [f"**{variant}**" if variant == best else variant]
+        for c in columns:
+            mean, std = stats[c]
+            cells.append(f"{mean:.0f}" if c == "epochs" else f"{mean:.3f} ± {std:.3f}")
+        rows.append(cells)
+    header = ("variant", "train accuracy", "validation accuracy", "test accuracy", "gap", "epochs trained", "‖W‖")
     return (f"Mean ± std over {repeats} seeds; accuracies are fractions; gap = train − validation accuracy; "
             f"‖W‖ is the norm of all weight matrices. In bold: the best regularised variant by validation accuracy.\n\n"
-            "| variant | train accuracy | validation accuracy | test accuracy | gap | epochs trained | ‖W‖ |\n"
-            "|---|---|---|---|---|---|---|\n" + "\n".join(rows))
+            + table(header, rows))
 
 
 def batch_norm_demo(model: WideMLP, x: Tensor, seed: int = 0) -> tuple[dict[str, float], str]:
@@ -168,9 +173,10 @@ def batch_norm_demo(model: WideMLP, x: Tensor, seed: int = 0) -> tuple[dict[str,
         "bn_by_hand_max_abs_diff": "by hand (`dlpractice.training.regularizers`) vs nn.BatchNorm1d, train and eval: "
                                    "largest absolute difference",
     }
-    rows = "\n".join(f"| {labels[k]} | {v:.3g} |" for k, v in metrics.items())
+    rows = [(labels[k], f"{v:.3g}") for k, v in metrics.items()]
     return metrics, (f"The first BatchNorm1d ({bn.num_features} features) of the batch-norm variant (first seed), on "
-                     "two batches of 50 random training images that share one image.\n\n| quantity | value |\n|---|---|\n" + rows)
+                     "two batches of 50 random training images that share one image.\n\n"
+                     + table(("quantity", "value"), rows))
 
 
 @contextmanager

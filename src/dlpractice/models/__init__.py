@@ -1,4 +1,10 @@
-"""Small reusable models for the labs, one concept per file."""
+"""Small reusable models for the labs, one concept per file.
+
+One architecture per file (mlp, wide_mlp, lenet, vgg, resnet, genome_cnn), plus evaluation.py (running a model in
+evaluation mode: `evaluating`, `predict`) and summary.py (what each layer does to the shape of its input). A file
+here defines an nn.Module and how to count or run it, nothing about training it (training/, engine/) or loading
+its data (data/). It may import only course/ (and torch), never data/ or anything above.
+"""
 
 from dlpractice.models.evaluation import device_of, evaluating, predict
 from dlpractice.models.lenet import LeNet5

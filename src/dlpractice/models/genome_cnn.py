@@ -1,4 +1,4 @@
-"""A 1-D CNN for whole genomes, after the coronavirus study: primer-wide filters, pooling, a dense layer with dropout."""
+"""A 1-D CNN for whole genomes, after the coronavirus study: primer-wide filters, pooling, dense + dropout (lab 05)."""
 
 from __future__ import annotations
 

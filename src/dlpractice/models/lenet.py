@@ -1,4 +1,4 @@
-"""LeNet-5 (LeCun et al., 1998), in the modern variant: ReLU and max pooling instead of tanh and average pooling."""
+"""LeNet-5 (LeCun et al., 1998), modernised: ReLU and max pooling instead of tanh and average pooling (lab 03)."""
 
 from __future__ import annotations
 

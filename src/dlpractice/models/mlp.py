@@ -1,4 +1,4 @@
-"""A multilayer perceptron, and how many parameters it has (counted, and by the formula)."""
+"""A multilayer perceptron, and how many parameters it has, counted and by the formula (lab 01)."""
 
 from __future__ import annotations
 

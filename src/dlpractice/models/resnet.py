@@ -1,4 +1,4 @@
-"""A small ResNet (He et al., 2015): residual blocks with batch norm, where each block learns a correction to its input."""
+"""A small ResNet (He et al., 2015): batch-normed residual blocks, each learning a correction to its input (lab 03)."""
 
 from __future__ import annotations
 

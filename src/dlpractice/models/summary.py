@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from dlpractice.course.report import table
+
 
 def layer_shapes(model: nn.Module, x: Tensor) -> list[tuple[str, tuple[int, ...], int]]:
     """(name, output shape without the batch axis, parameters) of each leaf layer, in the order they run on x."""
@@ -31,6 +33,7 @@ def layer_shapes(model: nn.Module, x: Tensor) -> list[tuple[str, tuple[int, ...]
 
 def layer_table(model: nn.Module, x: Tensor) -> str:
     """`layer_shapes` as a Markdown table, the input first."""
-    lines = ["| layer | output shape | parameters |", "|---|---|---|", f"| input | {tuple(x.shape[1:])} | |"]
-    lines += [f"| {name} | {shape} | {params:,} |" for name, shape, params in layer_shapes(model, x)]
-    return "\n".join(lines)
+    rows = [("input", tuple(x.shape[1:]), "")]
+    for name, shape, params in layer_shapes(model, x):
+        rows.append((name, shape, f"{params:,}"))
+    return table(("layer", "output shape", "parameters"), rows)

@@ -1,4 +1,4 @@
-"""A small VGG-style network (Simonyan & Zisserman, 2014): stacks of 3×3 conv → batch norm → ReLU, then 2×2 max pooling."""
+"""A small VGG (Simonyan & Zisserman, 2014): stacks of 3×3 conv → batch norm → ReLU, then 2×2 max pooling (lab 03)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Activation functions side by side, and their derivatives computed by autograd."""
+"""Activation functions side by side, and their derivatives computed by autograd (lab 02)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Saving and resuming a hand-written training loop, so that a resumed run continues exactly as if never stopped.
+"""Saving and resuming a hand-written training loop, so that it continues exactly as if never stopped (lab 02).
 
 A checkpoint holds everything the next step depends on: the model's weights, the optimiser's state (momentum
 buffers, Adam's running averages, its step count), the scheduler's state (where in the schedule we are),

@@ -1,4 +1,4 @@
-"""Gradient flow through a deep network: the gradient norm of each layer, to see gradients vanish (or not)."""
+"""Gradient flow through a deep network: each layer's gradient norm, to watch gradients vanish or not (lab 02)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The optimisers lab 02 compares (SGD, SGD with momentum, Adam, AdamW), and one momentum step written by hand."""
+"""The optimisers SGD, SGD with momentum, Adam and AdamW, and one momentum step written by hand (lab 02)."""
 
 from __future__ import annotations
 

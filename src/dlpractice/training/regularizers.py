@@ -1,4 +1,4 @@
-"""Regularisers written out by hand: dropout, batch normalisation, and weight decay as an L2 term.
+"""Regularisers written out by hand: dropout, batch normalisation, and weight decay as an L2 term (lab 04).
 
 Each one is what a PyTorch layer or optimizer option does (nn.Dropout, nn.BatchNorm1d,
 SGD's `weight_decay`); the tests of lab 04 check them against it.

@@ -1,4 +1,4 @@
-"""A shuffling sampler whose order depends only on (seed, epoch), so a resumed run sees the same batches."""
+"""A shuffling sampler whose order depends only on (seed, epoch): a resumed run sees the same batches (lab 02)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Learning-rate schedules: PyTorch's schedulers, when to call their `step`, and two of them written by hand."""
+"""Learning-rate schedules: PyTorch's schedulers, when to call `step`, and two of them written by hand (lab 02)."""
 
 from __future__ import annotations
 

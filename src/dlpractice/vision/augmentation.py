@@ -1,4 +1,4 @@
-"""Data augmentation for digit images: random shifts by hand, and torchvision's transforms applied image by image.
+"""Data augmentation for digits: random shifts by hand, and torchvision's transforms applied image by image (lab 04).
 
 A shift of a pixel or two, or a small rotation, keeps a digit the same digit: the label stays true, and the
 network sees a slightly different image every epoch instead of the same 500 again. (A flip would not be

@@ -1,4 +1,4 @@
-"""Convolution and max pooling written out with loops, the output-size formula, and classic edge-detector kernels.
+"""Convolution and max pooling written out with loops, the output-size formula, and classic edge detectors (lab 03).
 
 What `torch.nn.functional.conv2d` computes is a *cross-correlation*: the kernel slides over the image as it is,
 not flipped. The loops below are slow on purpose: one output position at a time, so each line reads as the

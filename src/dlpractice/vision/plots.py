@@ -1,4 +1,4 @@
-"""Figures for convolutional networks: kernels applied to an image, learned filters, feature maps, mistakes.
+"""Figures for convolutional networks: kernels on an image, learned filters, feature maps, mistakes (labs 03, 06).
 
 Each function returns a matplotlib Figure; a lab saves it with `ctx.save_figure(fig, name)`.
 """
