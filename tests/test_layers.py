@@ -115,8 +115,6 @@ def test_labs_never_import_another_lab() -> None:
     assert breaking(imports_from("labs"), other_lab) == []
 
 
-@pytest.mark.xfail(strict=True, reason="labs/cnn.py and labs/cnn_visualization.py import lightning.pytorch (for "
-                   "seed_everything and a type hint); remove this mark once they do not")
 def test_only_the_engine_imports_lightning() -> None:
     lightning = [i for i in all_imports() if is_external(i, "lightning", "pytorch_lightning")]
     assert lightning, "the engine imports lightning; the scanner should see it"
@@ -130,8 +128,6 @@ def test_the_course_machinery_loads_without_torch() -> None:
     assert breaking(imports_from("course"), lambda i: i.module_level and is_external(i, *heavy)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="course/notebooks/grade.py imports dlpractice.checks.core (RESULT_MIME) and "
-                   "course/runner.py's resume_point dlpractice.engine.checkpoints; remove this mark once they do not")
 def test_the_course_machinery_imports_no_layer_above_it() -> None:
     """course/ is the bottom layer: it finds labs by name (registry.LABS), it does not import them, nor anything else
     of dlpractice."""

@@ -111,11 +111,11 @@ def epoch_variant(*, zero_grad=True, train_mode=True, step_each_batch=True, resu
             losses.append((loss.item(), len(x)))
         if not step_each_batch:
             optimizer.step()
-        return {"mean": sum(l * n for l, n in losses) / sum(n for _, n in losses),
-                "mean of means": sum(l for l, _ in losses) / len(losses),
-                "sum": sum(l for l, _ in losses),
+        return {"mean": sum(v * n for v, n in losses) / sum(n for _, n in losses),
+                "mean of means": sum(v for v, _ in losses) / len(losses),
+                "sum": sum(v for v, _ in losses),
                 "last": losses[-1][0],
-                "tensor": torch.tensor(sum(l * n for l, n in losses) / sum(n for _, n in losses))}[result]
+                "tensor": torch.tensor(sum(v * n for v, n in losses) / sum(n for _, n in losses))}[result]
 
     return answer
 

@@ -4,8 +4,8 @@ import dataclasses
 
 import pytest
 
+from dlpractice.course.checkpoints import check_plain_hparams
 from dlpractice.engine import EngineConfig
-from dlpractice.engine.checkpoints import check_plain_hparams
 
 
 def test_hparams_that_weights_only_would_reject_fail_before_training() -> None:

@@ -11,9 +11,9 @@ import pytest
 import torch
 from torch import nn
 
+from dlpractice.course.checkpoints import check_plain_hparams
 from dlpractice.course.runs import RunContext, RunOptions
 from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
-from dlpractice.engine.checkpoints import check_plain_hparams
 
 N_TRAIN, BATCH = 96, 8  # twelve optimiser steps in the one epoch
 

@@ -8,8 +8,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from dlpractice.course.notebooks import RESULT_MIME
+
 # Notebook outputs carry this MIME type so `dlpractice check` can read results back from an executed notebook.
-RESULT_MIME = "application/vnd.dlpractice.check+json"
 
 
 class CheckFailed(AssertionError):

@@ -41,7 +41,7 @@ def make_config(lab: Lab, quick: bool = False, overrides: list[str] | None = Non
 
 def resume_point(lab: Lab, run_dir: Path) -> tuple[Any, Path]:
     """The saved config and last checkpoint of a run folder to continue, or a UserError saying what is wrong."""
-    from dlpractice.engine.checkpoints import last_checkpoint
+    from dlpractice.course.checkpoints import last_checkpoint
 
     saved = run_dir / "config.json"
     if not run_dir.is_dir() or not saved.is_file():
@@ -92,8 +92,6 @@ def run_lab(lab: Lab, config: Any, options: RunOptions) -> RunOutcome:
     finally:
         os.environ.pop(RUN_DIR_ENV, None)
     wall_s = time.perf_counter() - start
-    if ctx.is_main_process:
-        write_json(run_dir / "metrics.json", {**result.metrics, "wall_time_s": round(wall_s, 2)})
     preset = lab.preset_for(config)
     if ctx.is_main_process:
         write_json(run_dir / "metrics.json", {**result.metrics, "wall_time_s": round(wall_s, 2)})

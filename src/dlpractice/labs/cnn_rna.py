@@ -29,20 +29,21 @@ from sklearn.utils.class_weight import compute_class_weight
 from torch import nn
 
 from dlpractice.course.config import LabConfig, check_positive
+from dlpractice.course.errors import UserError
+from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.data.fasta import load_fasta_dir
 from dlpractice.data.genomes import DEFAULT_CLASS_SIZES, GenomeSet, synthetic_genomes
-from dlpractice.course.errors import UserError
-from dlpractice.genomics import candidates as find, plots
+from dlpractice.genomics import candidates as find
+from dlpractice.genomics import plots
 from dlpractice.genomics.cross_validation import CrossValidation
-from dlpractice.genomics.tables import cv_table, primer_table
 from dlpractice.genomics.encoding import encode_batch, padded_codes
 from dlpractice.genomics.kmers import kmer_table
 from dlpractice.genomics.primers import PrimerCandidate, rank_candidates, validate
 from dlpractice.genomics.saliency import gradient_x_input, top_activations
-from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.genomics.tables import cv_table, primer_table
 from dlpractice.models import predict
-from dlpractice.training.loop import ArrayDataset, seeded_loader, train
 from dlpractice.models.genome_cnn import GenomeCNN
+from dlpractice.training.loop import ArrayDataset, seeded_loader, train
 
 MIN_OVERLAP = 15  # a candidate recovers a planted signature when they share at least this many bases
 

@@ -15,21 +15,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import lightning.pytorch as pl
 import torch
 from torch import Tensor, nn
 
-from dlpractice.vision import plots as cnn_plots
 from dlpractice import explain
+from dlpractice.course.checkpoints import load_safely
 from dlpractice.course.config import check_positive
-from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit
-from dlpractice.engine.checkpoints import load_safely
 from dlpractice.course.errors import UserError
-from dlpractice.explain import plots
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
+from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit, seed_everything
+from dlpractice.explain import plots
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, predict
+from dlpractice.vision import plots as cnn_plots
 
 Method = Callable[[nn.Module, Tensor, Tensor], Tensor]  # (model, images, classes) -> attributions
 
@@ -124,7 +123,7 @@ def trained_model(config: VisualizationConfig, ctx) -> tuple[nn.Module, ImageDat
     if config.checkpoint is not None:
         return load_lab03(Path(config.checkpoint).expanduser(), ctx.options.data_dir, config.seed)
     data = load_images("mnist_sample", ctx.options.data_dir, config.seed, config.max_train)
-    pl.seed_everything(config.seed, verbose=False)
+    seed_everything(config.seed, verbose=False)
     model = SmallVGG(data.channels, data.num_classes, config.width, image_size=data.image_size)
     module = Classifier(model, data.num_classes, "adamw", config.lr, weight_decay=5e-4, schedule="one-cycle")  # as lab 03
     datamodule = ArrayDataModule(data.train, data.val, data.test, config.batch_size, config.seed, data.augmentation)

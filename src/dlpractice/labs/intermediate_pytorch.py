@@ -18,18 +18,17 @@ from sklearn.metrics import r2_score
 from torch import nn
 from torch.utils.tensorboard import SummaryWriter
 
+from dlpractice.course.config import LabConfig, check_positive
+from dlpractice.course.lab import Lab, LabResult, Target
+from dlpractice.course.report import table
+from dlpractice.data import Split, load_table, make_split
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
+from dlpractice.models import MLP, predict
 from dlpractice.training import plots
 from dlpractice.training.activations import ACTIVATIONS
 from dlpractice.training.checkpointing import load_checkpoint, save_checkpoint
-from dlpractice.course.config import LabConfig, check_positive
-from dlpractice.data import Split, load_table, make_split
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
 from dlpractice.training.gradient_flow import deep_mlp, gradient_norms
-from dlpractice.course.lab import Lab, LabResult, Target
-from dlpractice.course.report import table
-from dlpractice.models import predict
 from dlpractice.training.loop import ArrayDataset, Curves, evaluate, seeded_loader, train
-from dlpractice.models import MLP
 from dlpractice.training.optimizers import OPTIMIZERS, make_optimizer
 from dlpractice.training.schedules import SCHEDULES, make_schedule
 

@@ -17,14 +17,21 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import LinearRegression, LogisticRegression
-from sklearn.metrics import (ConfusionMatrixDisplay, accuracy_score, f1_score, mean_squared_error, precision_score,
-                             r2_score, recall_score)
+from sklearn.metrics import (
+    ConfusionMatrixDisplay,
+    accuracy_score,
+    f1_score,
+    mean_squared_error,
+    precision_score,
+    r2_score,
+    recall_score,
+)
 from sklearn.model_selection import KFold, cross_val_score, train_test_split
 
 from dlpractice.course.config import LabConfig, check_positive
-from dlpractice.data import load_table
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
+from dlpractice.data import load_table
 
 
 @dataclass

@@ -17,14 +17,14 @@ import torch
 from torch import Tensor, nn
 
 from dlpractice.autograd import backprop
-from dlpractice.training import plots
 from dlpractice.course.config import LabConfig, check_positive
-from dlpractice.data import Split, load_table, make_split, noisy_sinusoid, spirals, two_moons
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
-from dlpractice.models import predict
+from dlpractice.data import Split, load_table, make_split, noisy_sinusoid, spirals, two_moons
+from dlpractice.models import MLP, count_parameters, mlp_parameter_formula, predict
+from dlpractice.training import plots
 from dlpractice.training.loop import History, train_tensors
-from dlpractice.models import MLP, count_parameters, mlp_parameter_formula
+
 
 @dataclass
 class PytorchBasicsConfig(LabConfig):

@@ -19,16 +19,15 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from dlpractice.training import plots
-from dlpractice.data import AugmentedImages
-from dlpractice.vision.augmentation import make_augmentation
 from dlpractice.course.config import LabConfig, check_positive
-from dlpractice.data import mnist_sample, split_indices
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
-from dlpractice.training.loop import Curves, evaluate, seeded_loader, train
+from dlpractice.data import AugmentedImages, mnist_sample, split_indices
 from dlpractice.models.wide_mlp import WideMLP
+from dlpractice.training import plots
+from dlpractice.training.loop import Curves, evaluate, seeded_loader, train
 from dlpractice.training.regularizers import batch_norm_eval, batch_norm_train, weight_norm
+from dlpractice.vision.augmentation import make_augmentation
 
 VARIANTS = ("baseline", "dropout", "batch_norm", "weight_decay", "augmentation", "early_stopping", "all")
 TECHNIQUES = VARIANTS[1:-1]  # "all" switches on every one of them

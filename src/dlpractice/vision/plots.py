@@ -13,9 +13,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import Tensor, nn
 
-from dlpractice.vision.conv_by_hand import EDGE_KERNELS, apply_kernel, edge_magnitude
 from dlpractice.explain.feature_maps import feature_maps as explain_feature_maps
 from dlpractice.explain.filters import first_layer_filters
+from dlpractice.vision.conv_by_hand import EDGE_KERNELS, apply_kernel, edge_magnitude
 
 
 def show_image(ax, image: Tensor, title: str = "", cmap: str = "gray", symmetric: bool = False) -> None:

@@ -3,11 +3,14 @@
 `build.py` turns each `notebooks/NN-name.py` into `exercises/` and `solutions/` notebooks, `grade.py` runs a
 student's notebook and scores its exercises, and `quick()` tells a notebook to shrink its data and epochs. Only
 notebook plumbing belongs here (the exercises themselves are in notebooks/, their checks in checks/). Part of
-course/: it imports course/ and jupytext/nbformat, never torch; the one upward import is grade.py reading the
-result format of `checks.core`, loaded only by `dlpractice check`.
+course/: it imports course/ and jupytext/nbformat, never torch. `RESULT_MIME` is the format in which a check
+(`checks.core`) hands its result to the grader.
 """
 
 import os
+
+# How a check sends its result to the grader: a display output of this MIME type, read back by grade.py.
+RESULT_MIME = "application/vnd.dlpractice.check+json"
 
 
 def quick() -> bool:

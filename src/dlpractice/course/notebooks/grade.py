@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 
 from dlpractice.course import registry
-from dlpractice.checks.core import RESULT_MIME
 from dlpractice.course.errors import UserError
+from dlpractice.course.notebooks import RESULT_MIME
 
 CHECK_CALL = re.compile(r"\bcheck\.(\w+)\(")
 
