@@ -90,7 +90,9 @@ def test_registered_as_lab_06_with_its_targets_and_budget():
 def test_a_lab03_run_folder_is_reused_instead_of_training(lab03_run, tmp_path):
     outcome = dlpractice.run("06", quick=True, out=tmp_path, overrides={"checkpoint": str(lab03_run.run_dir)})
     # one epoch: the best checkpoint is the trained model lab 03 scored on the same test images
-    assert outcome.metrics["test_accuracy"] == pytest.approx(lab03_run.metrics["cnn_test_accuracy"], abs=1e-6)
+    # Lab 03 evaluates in channels_last layout, lab 06 in the plain one: on several threads the two kernels can round
+    # one borderline test image of this barely trained CNN differently, so allow one image in 500.
+    assert outcome.metrics["test_accuracy"] == pytest.approx(lab03_run.metrics["cnn_test_accuracy"], abs=2.5e-3)
     assert not (outcome.run_dir / "checkpoints").exists()  # nothing was trained
     assert len(list((outcome.run_dir / "figures").glob("*.png"))) == len(FIGURES)
 

@@ -8,8 +8,8 @@ cross-entropy) and of a k-mer random forest on the same folds; each genome is th
 of the fold that tested it, its salient windows become candidate primers per class, and every candidate
 is validated against all genomes: sensitivity, specificity, margin, GC content and melting temperature.
 
-Training uses the hand-written mini-batch loop of lab 02 (`dlpractice.training.loop.train`) rather than the
-Lightning engine. Measured on one fold (6 epochs, 498 genomes, one thread, a shared 2-core CPU) both take
+Training uses lab 01's short hand-written loop (`dlpractice.training.loop.train_tensors`) rather than the
+Lightning engine (lab 02's DataLoader loop draws other batches and lowered the quick run's macro-F1 below its test). Measured on one fold (6 epochs, 498 genomes, one thread, a shared 2-core CPU) both take
 2.5-4.7 s, with no clear winner; the engine's checkpoints and `--resume` serve one long fit, while a
 cross-validation is k short fits that are never resumed, and its per-epoch progress lines would repeat k times.
 """
@@ -43,7 +43,7 @@ from dlpractice.genomics.saliency import gradient_x_input, top_activations
 from dlpractice.genomics.tables import cv_table, primer_table
 from dlpractice.models import predict
 from dlpractice.models.genome_cnn import GenomeCNN
-from dlpractice.training.loop import ArrayDataset, seeded_loader, train
+from dlpractice.training.loop import train_tensors
 
 MIN_OVERLAP = 15  # a candidate recovers a planted signature when they share at least this many bases
 
@@ -120,9 +120,9 @@ def cross_validate(genomes: GenomeSet, x: torch.Tensor, splits: list, config: Cn
         weights = compute_class_weight("balanced", classes=np.arange(n_classes), y=genomes.labels[train_i])
         loss_fn = nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
         # The held-out fold is the "validation" part only to draw its loss curve: nothing is chosen on it.
-        loader = seeded_loader(ArrayDataset(x[train_i], y[train_i]), config.batch_size, config.seed + fold)
-        optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-        train(model, loss_fn, loader, (x[test_i], y[test_i]), optimizer, config.epochs, writer=writer, tag=f"fold_{fold + 1:02d}")
+        train_tensors(model, loss_fn, x[train_i], y[train_i], x[test_i], y[test_i], epochs=config.epochs, lr=config.lr,
+                      batch_size=config.batch_size, seed=config.seed + fold, writer=writer, tag=f"fold_{fold + 1:02d}",
+                      keep_best=False)
         cv.predicted[test_i] = predict(model, x[test_i]).argmax(dim=1).numpy()
         cv.fold_of[test_i] = fold
         cv.saliency[test_i] = gradient_x_input(model, x[test_i], y[test_i])
