@@ -16,6 +16,7 @@ from typing import Any
 
 from dlpractice.course import config as configs
 from dlpractice.course import registry, report
+from dlpractice.course.checkpoints import last_checkpoint
 from dlpractice.course.errors import UserError
 from dlpractice.course.lab import Lab, Preset
 from dlpractice.course.runs import RUN_DIR_ENV, RunContext, RunOptions, new_run_dir, write_json
@@ -27,7 +28,7 @@ class RunOutcome:
     run_dir: Path
     metrics: dict[str, float]
     wall_s: float
-    preset: Preset | None = None  # the targets and budget that judged it
+    preset: Preset  # the targets and budget that judged it
     met: dict[str, bool] = field(default_factory=dict)
 
 
@@ -41,8 +42,6 @@ def make_config(lab: Lab, quick: bool = False, overrides: list[str] | None = Non
 
 def resume_point(lab: Lab, run_dir: Path) -> tuple[Any, Path]:
     """The saved config and last checkpoint of a run folder to continue, or a UserError saying what is wrong."""
-    from dlpractice.course.checkpoints import last_checkpoint
-
     saved = run_dir / "config.json"
     if not run_dir.is_dir() or not saved.is_file():
         raise UserError(f"--resume {run_dir}: not a run folder (no config.json)")
