@@ -1,11 +1,13 @@
 """The `dlpractice` command as a user runs it: in a subprocess, reading its output and exit status."""
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
+from dlpractice import run as dlpractice_run
 from support.paths import TOY_CLI
 
 
@@ -79,6 +81,90 @@ def test_bad_input_gets_one_line_exit_2_and_writes_nothing(tmp_path, args, fragm
     result = dlpractice(*args, cwd=tmp_path)
     assert_one_line_error(result, *fragments)
     assert not (tmp_path / "runs").exists()
+
+
+def run_in_process(monkeypatch, capsys, *args):
+    """`dlpractice ARGS` through the command's own `main()`, in this process (no second torch import, so dozens of
+    cases stay cheap); a traceback would surface here as an exception other than SystemExit."""
+    from dlpractice.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["dlpractice", *args])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(args, exited.value.code, captured.out, captured.err)
+
+
+def files_under(root):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+CORES = os.cpu_count() or 1
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        *[(["run", "01", "--set", f"lr={bad}"], ["lr must be a finite number"]) for bad in ("nan", "inf", "-inf", "1e400")],
+        (["run", "04", "--set", "dropout=nan"], ["dropout must be a finite number"]),
+        (["run", "01", "--seed", "-5"], ["seed must be between 0 and 4294967295"]),
+        (["run", "01", "--seed", str(2**32)], ["seed must be between 0 and 4294967295"]),
+        (["run", "03", "--quick", "--strategy", "nonsense"], ["--strategy nonsense", "invalid strategy"]),
+        (["run", "03", "--quick", "--devices", str(CORES + 1)], [f"--devices {CORES + 1}", f"{CORES} CPU cores"]),
+        (["run", "03", "--quick", "--devices", "99"], ["--devices 99", "use at most"]),
+        (["run", "03", "--quick", "--num-nodes", "0"], ["--num-nodes must be >= 1"]),
+        (["run", "01", "--quick", "--accelerator", "gpu"], ["lab 01", "trains in one process"]),
+        (["run", "01", "--quick", "--devices", "2"], ["lab 01", "--devices"]),
+        (["run", "01", "--quick", "--out", "a-file/runs"], ["--out a-file/runs", "is a file"]),
+        (["run", "01", "--quick", "--out", "a-file"], ["--out a-file", "is a file"]),
+        (["run", "--all", "--quick", "--set", "nope=1"], ["no lab has a config key 'nope'"]),
+        (["run", "--all", "--quick", "--set", "epochs=-1"], ["epochs must be > 0"]),
+        (["notebooks", "build", "--out", "a-file"], ["--out a-file", "is a file"]),
+    ],
+)
+def test_bad_options_are_refused_before_anything_is_written(monkeypatch, capsys, tmp_path, args, fragments):
+    """Each bad input found by trying the command as a new user would: one line, exit status 2, no folder made."""
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(run_in_process(monkeypatch, capsys, *args), *fragments)
+    assert files_under(tmp_path) == ["a-file"]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc, where no folder can be made")
+def test_an_out_folder_that_cannot_be_made_is_one_line(monkeypatch, capsys, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(run_in_process(monkeypatch, capsys, "run", "01", "--quick", "--out", "/proc/x"), "--out /proc/x")
+    assert files_under(tmp_path) == []
+
+
+def test_a_gpu_this_machine_lacks_is_refused(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)  # so that it holds on a machine with a GPU too
+    monkeypatch.chdir(tmp_path)
+    result = run_in_process(monkeypatch, capsys, "run", "03", "--quick", "--accelerator", "gpu")
+    assert_one_line_error(result, "--accelerator gpu", "no GPU")
+    assert files_under(tmp_path) == []
+
+
+@pytest.mark.parametrize("record", [[1, 2], {"lab": "03"}, {"lab": "03", "config": [1]}, {"lab": "03", "config": {"seed": -1}}])
+def test_a_malformed_run_folder_is_refused_untouched(monkeypatch, capsys, tmp_path, record):
+    run_dir = tmp_path / "runs" / "cnn" / "x"
+    (run_dir / "checkpoints").mkdir(parents=True)
+    (run_dir / "config.json").write_text(json.dumps(record))
+    before = files_under(tmp_path)
+    result = run_in_process(monkeypatch, capsys, "run", "03", "--resume", str(run_dir))
+    assert_one_line_error(result, f"--resume {run_dir}")
+    assert files_under(tmp_path) == before
+
+
+def test_the_python_api_names_labs_by_number_and_exports_user_error():
+    from dlpractice import UserError
+    from dlpractice.course import registry
+
+    assert registry.find(1).name == registry.find("01").name == "pytorch-basics"
+    with pytest.raises(UserError, match="lab is named by its id"):
+        dlpractice_run(1.5)
+    with pytest.raises(UserError, match="unknown lab '42'"):
+        dlpractice_run(42)
 
 
 def test_resume_of_a_lab_without_checkpoints_is_refused(tmp_path):

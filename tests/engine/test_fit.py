@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -132,7 +133,42 @@ def test_killed_run_resumes_to_the_same_metrics_in_the_same_folder(baseline, tmp
     assert [line.split()[1] for line in resumed.stdout.splitlines() if line.startswith("epoch ")] == ["3/4", "4/4"]
 
 
-@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage", "finished"])
+def test_a_run_that_fails_after_a_checkpoint_keeps_its_folder_and_says_how_to_resume(baseline, tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    failed = run_toy(out, "--quick", "--seed", "0", "--set", f"crash_at_step={2 * STEPS_PER_EPOCH + 2}",
+                     "--set", "crash=raise")
+    run_dir = only_run_dir(out)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    (line,) = failed.stderr.strip().splitlines()
+    assert "RuntimeError: simulated failure at step 12" in line and f"--resume {run_dir}" in line
+    assert "simulated failure" in (run_dir / "error.txt").read_text()  # the whole traceback, for a bug report
+    assert not (run_dir / "metrics.json").exists()
+    resumed = run_toy(out, "--resume", str(run_dir))
+    assert resumed.returncode == 0, resumed.stderr
+    assert training_metrics(run_dir) == training_metrics(baseline[0])
+
+
+def test_a_run_that_fails_before_its_first_checkpoint_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    failed = run_toy(out, "--quick", "--set", "crash_at_step=2", "--set", "crash=raise")
+    assert failed.returncode == 1
+    assert "simulated failure at step 2" in failed.stderr
+    assert not out.exists()  # neither the run folder nor the runs/toy/ and runs/ made for it
+
+
+def test_metrics_that_come_out_nan_are_reported_and_written_as_valid_json(tmp_path: Path) -> None:
+    out = tmp_path / "runs"
+    done = run_toy(out, "--quick", "--set", "lr=1e30")
+    assert done.returncode == 0, done.stderr
+    assert "not finite" in done.stdout
+    text = (only_run_dir(out) / "metrics.json").read_text()
+    metrics = json.loads(text, parse_constant=lambda name: pytest.fail(f"metrics.json holds a bare {name}"))
+    assert metrics["test_mse"] is None
+    assert "Not finite" in (only_run_dir(out) / "report.md").read_text()
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "garbage", "finished", "misfit"])
 def test_resume_from_a_bad_checkpoint_is_a_one_line_error(baseline, tmp_path: Path, damage: str, monkeypatch, capsys) -> None:
     # In process (the same `main()` as the command, without paying for another Lightning import): a traceback
     # would surface here as an exception other than SystemExit.
@@ -152,6 +188,10 @@ def test_resume_from_a_bad_checkpoint_is_a_one_line_error(baseline, tmp_path: Pa
         last.write_bytes(last.read_bytes()[: last.stat().st_size // 2])
     elif damage == "garbage":
         last.write_bytes(np.random.default_rng(0).bytes(4096))
+    elif damage == "misfit":  # loads, but one weight of the model is missing from it
+        checkpoint = torch.load(last, weights_only=True)
+        del checkpoint["state_dict"]["net.0.weight"]
+        torch.save(checkpoint, last)
     before = snapshot(tmp_path)
     monkeypatch.setitem(registry.LABS, "99", "support.toy_lab")
     monkeypatch.setattr(sys, "argv", ["dlpractice", "run", "99", "--out", str(tmp_path / "runs"), "--resume", str(run_dir)])
@@ -161,7 +201,7 @@ def test_resume_from_a_bad_checkpoint_is_a_one_line_error(baseline, tmp_path: Pa
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith("error: ") and "Traceback" not in err
-    assert {"missing": "no checkpoint", "finished": "finished"}.get(damage, "corrupt") in err
+    assert {"missing": "no checkpoint", "finished": "finished", "misfit": "lacks net.0.weight"}.get(damage, "corrupt") in err
     assert snapshot(tmp_path) == before
 
 
@@ -193,6 +233,41 @@ def test_ddp_on_two_cpu_processes_writes_one_run_folder(tmp_path: Path) -> None:
     assert training_metrics(run_dir)["epochs"] == QUICK_EPOCHS
     assert (run_dir / "checkpoints" / "last.ckpt").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["runs"]  # no stray lightning_logs or the like
+
+
+def layout(run_dir: Path) -> list[str]:
+    """The files of a run folder, TensorBoard's event files (named by time, host and pid) by their kind only."""
+    return sorted(re.sub(r"events\.out\.tfevents\..*", "events", str(p.relative_to(run_dir)))
+                  for p in run_dir.rglob("*") if p.is_file())
+
+
+def test_torchrun_workers_share_one_run_folder_written_by_rank_zero(baseline, tmp_path: Path) -> None:
+    """`torchrun --nproc-per-node 2 ... dlpractice run LAB --strategy ddp` (gloo on CPU): one folder, laid out as a
+    single-process run's, one report, and the output of rank 0 only."""
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", str(TOY_CLI),
+               "run", "99", "--quick", "--accelerator", "cpu", "--strategy", "ddp", "--out", str(tmp_path / "runs")]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "GLOBAL_RANK: 1" in done.stderr  # a second process really trained
+    assert done.stdout.count("run folder:") == 1
+    run_dir = only_run_dir(tmp_path / "runs")
+    assert layout(run_dir) == layout(baseline[0])
+    assert training_metrics(run_dir).keys() == training_metrics(baseline[0]).keys()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["runs"]
+
+
+def test_srun_tasks_share_the_job_steps_run_folder(tmp_path: Path) -> None:
+    """Two tasks started with the variables `srun --ntasks 2` sets (Lightning's SLURM environment, gloo on CPU)."""
+    slurm = {"SLURM_JOB_ID": "4242", "SLURM_STEP_ID": "0", "SLURM_NTASKS": "2", "SLURM_NTASKS_PER_NODE": "2",
+             "SLURM_NNODES": "1", "SLURM_NODEID": "0", "SLURM_NODELIST": "localhost", "SLURM_JOB_NAME": "dlpractice"}
+    command = [sys.executable, str(TOY_CLI), "run", "99", "--quick", "--accelerator", "cpu", "--strategy", "ddp"]
+    tasks = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, **slurm, "SLURM_PROCID": str(rank), "SLURM_LOCALID": str(rank)})
+             for rank in (0, 1)]
+    outputs = [task.communicate(timeout=300) for task in tasks]
+    assert [task.returncode for task in tasks] == [0, 0], outputs
+    assert "run folder: runs/toy/slurm-4242.0" in outputs[0][0] and "run folder" not in outputs[1][0]
+    assert training_metrics(only_run_dir(tmp_path / "runs")).keys() >= {"test_mse", "epochs"}
 
 
 def test_deterministic_mode_is_switched_back_after_training() -> None:

@@ -13,7 +13,7 @@ from torch import nn
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.runs import RunContext
 from dlpractice.data import as_tensors, mnist, noisy_sinusoid, split_indices
-from dlpractice.engine import ArrayDataModule, EngineConfig, final_metrics, fit
+from dlpractice.engine import ArrayDataModule, EngineConfig, check_options, final_metrics, fit
 
 CRASH_STATUS = 17
 
@@ -27,7 +27,8 @@ class ToyConfig(EngineConfig):
     lr: float = 0.01
     batch_size: int = 32
     dataset: Literal["sinusoid", "mnist"] = "sinusoid"  # mnist: mean brightness -> digit/9, to exercise real-data loading
-    crash_at_step: int | None = None  # die hard (os._exit) after this many optimizer steps: a simulated kill
+    crash_at_step: int | None = None  # stop after this many optimizer steps, as `crash` says
+    crash: Literal["kill", "raise"] = "kill"  # kill: die hard (os._exit), a simulated kill -9; raise: a RuntimeError
 
     @classmethod
     def quick(cls) -> "ToyConfig":
@@ -65,13 +66,15 @@ def mnist_brightness(n: int, ctx: RunContext) -> tuple:
 
 
 class CrashAt(pl.Callback):
-    """Simulates `kill -9` mid-epoch: no cleanup, no checkpoint, no metrics."""
+    """Simulates `kill -9` mid-epoch (no cleanup, no checkpoint, no metrics), or a bug that raises there."""
 
-    def __init__(self, step: int) -> None:
-        self.step = step
+    def __init__(self, step: int, how: str) -> None:
+        self.step, self.how = step, how
 
     def on_train_batch_end(self, trainer: pl.Trainer, *args: object) -> None:
         if trainer.global_step >= self.step:
+            if self.how == "raise":
+                raise RuntimeError(f"simulated failure at step {self.step}")
             os._exit(CRASH_STATUS)
 
 
@@ -82,7 +85,7 @@ def run(config: ToyConfig, ctx: RunContext) -> LabResult:
     pl.seed_everything(config.seed, verbose=False)  # the initial weights come from the seed
     module = ToyRegressor(config.hidden, config.dropout, config.lr)
     # A resumed run must not crash again at the same step.
-    crash = [CrashAt(config.crash_at_step)] if config.crash_at_step is not None and ctx.resume_from is None else []
+    crash = [CrashAt(config.crash_at_step, config.crash)] if config.crash_at_step is not None and ctx.resume_from is None else []
     trainer = fit(module, data, ctx, config, seed=config.seed, extra_callbacks=crash)
     module.eval()
     with torch.no_grad():
@@ -106,4 +109,5 @@ LAB = Lab(
     targets=(Target("test_mse", 1.0, "min"),),
     cpu_budget_s=30,
     uses_checkpoints=True,
+    check_options=check_options,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from dlpractice.course.errors import UserError
+from dlpractice.course.errors import UserError, first_sentence
 
 LAST = "last.ckpt"
 PLAIN = (int, float, str, bool, type(None))
@@ -21,8 +21,7 @@ def load_safely(path: Path) -> dict[str, Any]:
         raise UserError(f"no checkpoint at {path}") from None
     except Exception as err:  # torch raises several types for truncated or foreign files
         # The first sentence says what failed; torch's longer advice (e.g. to retry with weights_only=False) does not apply.
-        reason = str(err).strip().splitlines()[0].split(". ")[0] if str(err).strip() else type(err).__name__
-        raise UserError(f"checkpoint {path} is truncated, corrupt or unsafe to load ({reason})") from None
+        raise UserError(f"checkpoint {path} is truncated, corrupt or unsafe to load ({first_sentence(err)})") from None
     if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint:
         raise UserError(f"checkpoint {path} is not a Lightning checkpoint (no state_dict)")
     return checkpoint
@@ -61,3 +60,16 @@ def check_plain_hparams(owner: Any) -> None:
                 f"hyperparameter '{name}' is a {type(value).__name__}; checkpoints must load with weights_only=True, "
                 f"so save plain values (e.g. dataclasses.asdict(config)) or pass ignore=['{name}'] to save_hyperparameters"
             )
+
+
+def check_fits(path: Path, model: Any) -> None:
+    """A UserError unless the checkpoint's weights have exactly the model's names and shapes (checked before training
+    starts, so a resume that cannot work writes nothing into the run folder)."""
+    saved = load_safely(path)["state_dict"]
+    expected = model.state_dict()
+    missing, unexpected = sorted(set(expected) - set(saved)), sorted(set(saved) - set(expected))
+    reshaped = [k for k in expected if k in saved and tuple(saved[k].shape) != tuple(expected[k].shape)]
+    for problem, names in (("lacks", missing), ("has extra", unexpected), ("has other shapes for", reshaped)):
+        if names:
+            more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+            raise UserError(f"checkpoint {path} does not fit this lab's model: it {problem} {', '.join(names[:3])}{more}")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 import types
 from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from dlpractice.course.errors import UserError
+
+MAX_SEED = 2**32 - 1
 
 
 @dataclass
@@ -31,6 +34,13 @@ class LabConfig:
         cores = os.cpu_count() or 1
         if self.threads is not None and not 0 < self.threads <= cores:
             raise ValueError(f"threads must be between 1 and the {cores} cores of this machine, or None, got {self.threads}")
+        if not 0 <= self.seed <= MAX_SEED:  # the range NumPy's and Python's generators accept
+            raise ValueError(f"seed must be between 0 and {MAX_SEED} (2**32 - 1), got {self.seed}")
+        for f in dataclasses.fields(self):  # no key means anything as NaN or infinity (`--set lr=inf`, `lr=1e400`)
+            values = getattr(self, f.name)
+            for value in values if isinstance(values, tuple) else (values,):
+                if isinstance(value, float) and not math.isfinite(value):
+                    raise ValueError(f"{f.name} must be a finite number, got {value}")
 
     @classmethod
     def quick(cls) -> LabConfig:
@@ -125,7 +135,10 @@ def build(config_cls: type, values: dict[str, Any]) -> Any:
 
 
 def from_json(config_cls: type, text: str) -> Any:
+    """A config from the JSON of its values (as config.json stores them); a UserError if they do not make one."""
     values = json.loads(text)
+    if not isinstance(values, dict):
+        raise UserError(f"a config is a JSON object of key: value, got a {type(values).__name__}")
     types_by_name = fields_with_types(config_cls)
     for key, tp in types_by_name.items():
         if get_origin(tp) is tuple and isinstance(values.get(key), list):

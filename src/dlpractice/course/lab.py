@@ -56,6 +56,8 @@ class Lab:
 
     `targets` and `cpu_budget_s` judge the default config. A lab with several datasets can judge each on its own
     terms: `preset_key` names the config field that picks the dataset, `presets` the other datasets' targets.
+    A lab that trains with the engine sets `check_options=engine.check_options`, so that `--accelerator`,
+    `--devices`, `--strategy` and `--num-nodes` are checked before its run folder exists; other labs refuse them.
     """
 
     name: str
@@ -69,6 +71,7 @@ class Lab:
     uses_checkpoints: bool = False
     preset_key: str | None = None
     presets: tuple[Preset, ...] = ()
+    check_options: Callable[[Any], None] | None = None
 
     def quick_config(self) -> Any:
         return self.config.quick()

@@ -29,8 +29,12 @@ def all_labs() -> list[Lab]:
     return [load(lab_id) for lab_id in sorted(LABS)]
 
 
-def find(key: str) -> Lab:
-    """The lab with this id (`01`, or `1`) or name (`pytorch-basics`)."""
+def find(key: str | int) -> Lab:
+    """The lab with this id (`01`, `1` or the number 1) or name (`pytorch-basics`)."""
+    if isinstance(key, int) and not isinstance(key, bool):
+        key = f"{key:02d}"
+    if not isinstance(key, str):
+        raise UserError(f"a lab is named by its id (1 or '01') or its name ('pytorch-basics'), got {key!r}")
     if key in LABS:
         return load(key)
     if key.isdigit() and key.zfill(2) in LABS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,10 @@ def render(lab: Lab, preset: Preset, result: LabResult, config: dict, run_dir: P
     lines += ["## Targets", "", table(("metric", "value", "target", "met"), (
         (t.metric, format_value(result.metrics.get(t.metric)), str(t), "yes" if t.met(result.metrics.get(t.metric)) else "**no**")
         for t in preset.targets))]
+    diverged = [k for k, v in result.metrics.items() if isinstance(v, float) and not math.isfinite(v)]
+    if diverged:
+        lines += ["", f"**Not finite: {', '.join(diverged)}** (metrics.json holds null for them). The training "
+                  "diverged; a smaller learning rate usually helps."]
     target_names = {t.metric for t in preset.targets}
     others = {k: v for k, v in result.metrics.items() if k not in target_names}
     if others:

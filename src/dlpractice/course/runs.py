@@ -1,16 +1,26 @@
-"""Run folders: `runs/<lab>/<timestamp>[-N]/`, created once and never overwritten."""
+"""Run folders: `runs/<lab>/<timestamp>[-N]/`, created once and never overwritten; and which process writes them.
+
+A run may be one process, or several: Lightning's own DDP workers (which re-run the command line), `torchrun`'s
+workers, or the tasks of SLURM's `srun`. All the processes of one run share one folder, and only rank 0 writes in it.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from dlpractice.course.errors import UserError
+
 # Set by the parent process for Lightning's DDP workers, which re-run the same command line.
 RUN_DIR_ENV = "DLPRACTICE_RUN_DIR"
+# How long the other ranks of an external launch wait for rank 0 to create the run folder (a slow shared disk).
+JOIN_TIMEOUT_S = 300
 
 
 @dataclass
@@ -22,6 +32,7 @@ class RunOptions:
     accelerator: str = "auto"
     devices: str = "auto"
     strategy: str = "auto"
+    num_nodes: int = 1
     resume: Path | None = None  # a run folder to continue
 
 
@@ -66,24 +77,104 @@ class RunContext:
 
 
 def is_main_process() -> bool:
-    """False in the worker processes that Lightning's DDP starts (they set LOCAL_RANK / NODE_RANK)."""
-    return int(os.environ.get("LOCAL_RANK", "0")) == 0 and int(os.environ.get("NODE_RANK", "0")) == 0
+    """True in rank 0 only. The launchers say the rank in their own words: torchrun sets RANK, SLURM's srun sets
+    SLURM_PROCID, and Lightning's own DDP workers get LOCAL_RANK and NODE_RANK."""
+    names = ("RANK", "SLURM_PROCID", "LOCAL_RANK", "NODE_RANK")
+    return all(int(os.environ.get(name, "0")) == 0 for name in names)
+
+
+def external_launcher() -> str | None:
+    """'torchrun' or 'slurm' when an outside launcher started several processes running this same command."""
+    if "TORCHELASTIC_RUN_ID" in os.environ:
+        return "torchrun"
+    if "SLURM_STEP_ID" in os.environ and int(os.environ.get("SLURM_NTASKS", "1")) > 1:
+        return "slurm"
+    return None
+
+
+def check_out(root: Path) -> None:
+    """A UserError, before anything is written, if no run folder can be made under `root`."""
+    existing = next(p for p in (root, *root.absolute().parents) if p.exists())
+    if not existing.is_dir():
+        raise UserError(f"--out {root}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UserError(f"--out {root}: {existing} is not writable (a read-only disk, or another user's folder)")
 
 
 def new_run_dir(root: Path, lab_name: str, now: datetime | None = None) -> Path:
     """Create and return a fresh folder; `mkdir(exist_ok=False)` makes the name ours even if two runs race."""
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     parent = root / lab_name
-    parent.mkdir(parents=True, exist_ok=True)
-    for n in range(1, 10_000):
-        candidate = parent / (stamp if n == 1 else f"{stamp}-{n}")
-        try:
-            candidate.mkdir()
-            return candidate
-        except FileExistsError:
-            continue
-    raise RuntimeError(f"could not create a run folder under {parent}")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for n in range(1, 10_000):
+            candidate = parent / (stamp if n == 1 else f"{stamp}-{n}")
+            try:
+                candidate.mkdir()
+                return candidate
+            except FileExistsError:
+                continue
+    except OSError as err:  # a read-only disk, a file in the way, a folder that cannot exist (/proc/x)
+        raise UserError(f"--out {root}: cannot create a run folder there ({err.strerror or err})") from None
+    raise UserError(f"--out {root}: {parent} already holds 10,000 run folders from {stamp}")
+
+
+def shared_run_dir(root: Path, lab_name: str) -> Path:
+    """The one run folder of all the processes an external launcher started: rank 0 creates it, the others join it.
+
+    torchrun: rank 0 publishes the folder in the key-value store that torchrun's agent serves to its workers.
+    SLURM: the folder is named after the job step (`slurm-<job>.<step>`), so every task knows it without asking.
+    Either way the other ranks wait until rank 0 has written config.json, so they never see a half-made folder.
+    """
+    if external_launcher() == "slurm":
+        run_dir = root / lab_name / f"slurm-{os.environ['SLURM_JOB_ID']}.{os.environ['SLURM_STEP_ID']}"
+        if is_main_process():
+            try:
+                run_dir.mkdir(parents=True)
+            except OSError as err:
+                why = err.strerror or err
+                raise UserError(f"--out {root}: cannot create the job's run folder {run_dir} ({why})") from None
+            return run_dir
+        return wait_for_config(run_dir)
+    store, key = launcher_store()
+    if is_main_process():
+        run_dir = new_run_dir(root, lab_name)
+        store.set(key, str(run_dir))
+        return run_dir
+    return wait_for_config(Path(store.get(key).decode()))
+
+
+def launcher_store() -> tuple[Any, str]:
+    """torchrun's key-value store (its agent serves it at MASTER_ADDR:MASTER_PORT) and this launch's key in it."""
+    from datetime import timedelta
+
+    from torch.distributed import TCPStore
+
+    store = TCPStore(os.environ["MASTER_ADDR"], int(os.environ["MASTER_PORT"]), is_master=False,
+                     timeout=timedelta(seconds=JOIN_TIMEOUT_S))
+    # A restarted launch (torchrun --max-restarts) makes a new folder under a new key.
+    return store, f"dlpractice/run_dir/{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
+
+
+def wait_for_config(run_dir: Path) -> Path:
+    deadline = time.monotonic() + JOIN_TIMEOUT_S
+    while not (run_dir / "config.json").is_file():
+        if time.monotonic() > deadline:
+            raise UserError(f"rank 0 did not create the run folder {run_dir} within {JOIN_TIMEOUT_S} s")
+        time.sleep(0.2)
+    return run_dir
+
+
+def finite_or_none(value: Any) -> Any:
+    """JSON has no NaN or infinity (strict readers reject Python's bare NaN): write those as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite_or_none(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite_or_none(v) for v in value]
+    return value
 
 
 def write_json(path: Path, data: dict) -> None:
-    path.write_text(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+    path.write_text(json.dumps(finite_or_none(data), indent=2, sort_keys=False, default=str, allow_nan=False) + "\n")

@@ -16,7 +16,9 @@ from dlpractice.engine.config import EngineConfig
 from dlpractice.engine.datamodule import ArrayDataModule
 from dlpractice.engine.fit import fit
 from dlpractice.engine.metrics import final_metrics
+from dlpractice.engine.options import check_options
 from dlpractice.engine.rng import RngState
 from dlpractice.training.sampler import SeededSampler
 
-__all__ = ["Trainer", "seed_everything", "ArrayDataModule", "Classifier", "EngineConfig", "RngState", "SeededSampler", "final_metrics", "fit"]
+__all__ = ["Trainer", "seed_everything", "ArrayDataModule", "Classifier", "EngineConfig", "RngState", "SeededSampler", "check_options",
+           "final_metrics", "fit"]

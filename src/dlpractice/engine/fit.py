@@ -7,12 +7,15 @@ from contextlib import contextmanager
 
 import lightning.pytorch as pl
 import torch
+from lightning.fabric.utilities.exceptions import MisconfigurationException
 from lightning.pytorch.callbacks import Callback, EarlyStopping, LearningRateMonitor, ModelCheckpoint
 from lightning.pytorch.loggers import TensorBoardLogger
 
-from dlpractice.course.checkpoints import check_plain_hparams, saved_step
+from dlpractice.course.checkpoints import check_fits, check_plain_hparams, saved_step
+from dlpractice.course.errors import UserError, first_sentence
 from dlpractice.course.runs import RunContext
 from dlpractice.engine.config import EngineConfig
+from dlpractice.engine.options import trainer_arguments
 from dlpractice.engine.progress import progress_callback
 from dlpractice.engine.quiet import quiet_lightning
 from dlpractice.engine.rng import RngState
@@ -33,22 +36,26 @@ def fit(
     """
     check_plain_hparams(module)
     check_plain_hparams(datamodule)
+    if ctx.resume_from is not None:
+        check_fits(ctx.resume_from, module)
     pl.seed_everything(seed, workers=True, verbose=False)
     # On resume the checkpoint folder is not empty by design; Lightning would warn that it is.
     resuming = ("Checkpoint directory .* exists and is not empty.*",) if ctx.resume_from else ()
     with quiet_lightning(resuming), restored_determinism():  # the Trainer switches deterministic mode on when built
-        trainer = pl.Trainer(
-            max_epochs=cfg.epochs,
-            deterministic=cfg.deterministic,
-            accelerator=ctx.options.accelerator,
-            devices=int(ctx.options.devices) if str(ctx.options.devices).isdigit() else ctx.options.devices,
-            strategy=ctx.options.strategy,
-            precision=choose_precision(ctx.options.accelerator),
-            logger=tensorboard_logger(ctx),
-            callbacks=[*callbacks(ctx, cfg), *extra_callbacks],
-            log_every_n_steps=cfg.log_every_n_steps,
-            default_root_dir=ctx.dir,
-        )
+        arguments = trainer_arguments(ctx.options)
+        try:
+            trainer = pl.Trainer(
+                max_epochs=cfg.epochs,
+                deterministic=cfg.deterministic,
+                precision=choose_precision(ctx.options.accelerator),
+                logger=tensorboard_logger(ctx),
+                callbacks=[*callbacks(ctx, cfg), *extra_callbacks],
+                log_every_n_steps=cfg.log_every_n_steps,
+                default_root_dir=ctx.dir,
+                **arguments,
+            )
+        except (MisconfigurationException, ValueError, RuntimeError) as err:  # a user's choice Lightning refuses
+            raise UserError(f"cannot train with {arguments}: {first_sentence(err)}") from None
         # weights_only=True: unpickle nothing but tensors and plain values, never arbitrary code.
         trainer.fit(module, datamodule=datamodule, ckpt_path=ctx.resume_from, weights_only=True)
     return trainer

@@ -24,7 +24,7 @@ from dlpractice.course.config import check_positive
 from dlpractice.course.lab import Lab, LabResult, Preset, Target
 from dlpractice.course.report import table
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, Trainer, fit, seed_everything
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, Trainer, check_options, fit, seed_everything
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, count_parameters, layer_table, predict
 from dlpractice.vision import conv_by_hand
 from dlpractice.vision import plots as cnn_plots
@@ -216,6 +216,7 @@ LAB = Lab(
     targets=(Target("cnn_test_accuracy", 0.975),),  # the 5,000-image sample
     cpu_budget_s=40,
     uses_checkpoints=True,
+    check_options=check_options,
     preset_key="dataset",
     presets=(
         Preset("mnist", (Target("cnn_test_accuracy", 0.992),), 90),

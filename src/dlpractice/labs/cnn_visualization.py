@@ -25,7 +25,7 @@ from dlpractice.course.errors import UserError
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, fit, seed_everything
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, check_options, fit, seed_everything
 from dlpractice.explain import plots
 from dlpractice.models import LeNet5, SmallResNet, SmallVGG, predict
 from dlpractice.vision import plots as cnn_plots
@@ -298,4 +298,5 @@ LAB = Lab(
              Target("deletion_auc_ratio_integrated_gradients", 1.0, "min")),
     cpu_budget_s=90,
     uses_checkpoints=True,
+    check_options=check_options,
 )

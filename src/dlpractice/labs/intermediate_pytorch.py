@@ -22,7 +22,7 @@ from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
 from dlpractice.data import Split, load_table, make_split
-from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, final_metrics, fit
+from dlpractice.engine import ArrayDataModule, Classifier, EngineConfig, check_options, final_metrics, fit
 from dlpractice.models import MLP, predict
 from dlpractice.training import plots
 from dlpractice.training.activations import ACTIVATIONS
@@ -281,4 +281,5 @@ LAB = Lab(
         Target("relu_grad_ratio", 0.1),
     ),
     cpu_budget_s=30,
+    check_options=check_options,
 )

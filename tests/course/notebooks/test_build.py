@@ -24,3 +24,25 @@ def test_strip_solutions_keeps_the_todo_and_indentation():
     assert strip_solutions(source, "s.py") == (
         "def f(x):\n    # TODO: return twice x\n    raise NotImplementedError(\"exercise: write your answer here\")\ncheck.f(f)"
     )
+
+
+def test_one_malformed_source_stops_the_build_before_any_notebook_is_written(tmp_path):
+    import shutil
+
+    import pytest
+
+    from dlpractice.course.errors import UserError
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for source in SOURCES[:2]:
+        shutil.copy(source, src / source.name)
+    (src / "99-broken.py").write_text("# %%\ndef f():\n    ### BEGIN SOLUTION\n    return 1\n")
+    out = tmp_path / "out"
+    (out / "exercises").mkdir(parents=True)
+    kept = out / "exercises" / SOURCES[0].with_suffix(".ipynb").name
+    kept.write_text("the student's copy")
+    with pytest.raises(UserError, match="never closed"):
+        build(src, out)
+    assert sorted(p.name for p in out.rglob("*")) == sorted(["exercises", kept.name])
+    assert kept.read_text() == "the student's copy"

@@ -1,5 +1,6 @@
 """`dlpractice check` on student notebooks: the scoreboard, and the inputs it refuses."""
 
+import json
 import subprocess
 import sys
 
@@ -72,3 +73,46 @@ def test_refused_inputs_get_one_line_and_exit_2(tmp_path, case):
     expected = {"not_json": "not a Jupyter notebook", "unknown_lab": "not a notebook of a known lab",
                 "no_kernel": "kernel could not start", "missing": "no such file"}[case]
     assert expected in result.stderr
+
+
+def test_a_cell_that_ends_the_kernel_leaves_a_scoreboard_with_the_rest_not_run(tmp_path):
+    path = write_notebook(tmp_path / "dies.ipynb", [
+        "def double(x):\n    return x * 2\ncheck.double(double)",
+        "import os\nos._exit(1)",
+        "def square(x):\n    return x * x\ncheck.square(square)",
+        "def negate(x):\n    return -x\ncheck.negate(negate)",
+    ])
+    result = dlpractice_check(path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = {line.split("│")[2].strip(): line for line in result.stdout.splitlines() if line.count("│") >= 4 and "exercise" not in line}
+    assert "passed" in lines["double"]
+    assert "not run" in lines["square"] and "not run" in lines["negate"]
+    assert "cell 2 ended the Jupyter kernel" in result.stdout
+    assert "total: 1/3 passed" in result.stdout
+
+
+def test_json_prints_the_results_and_nothing_else_on_stdout(tmp_path):
+    path = write_notebook(tmp_path / "student.ipynb", [
+        "import os\nos.system('echo from the kernel')\nprint('printed in a cell')",
+        "def double(x):\n    return x * 2\ncheck.double(double)",
+        "def square(x):\n    raise NotImplementedError\ncheck.square(square)",
+    ])
+    result = dlpractice_check(path, "--json")
+    assert result.returncode == 0, result.stderr
+    graded = json.loads(result.stdout)
+    assert (graded["file"], graded["lab"], graded["passed"], graded["total"]) == (str(path), "01", 1, 2)
+    assert [(r["exercise"], r["status"]) for r in graded["results"]] == [("double", "passed"), ("square", "not attempted")]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--timeout", "0"], "--timeout must be a positive number"),
+    (["--timeout", "-1"], "--timeout must be a positive number"),
+    (["--lab", "00"], "notebook of lab 01, expected 00"),
+])
+def test_bad_options_for_one_notebook_get_one_line_and_exit_2(tmp_path, args, expected):
+    path = write_notebook(tmp_path / "x.ipynb", ["import pathlib\npathlib.Path('ran').write_text('yes')"])
+    result = dlpractice_check(path, *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.strip().count("\n") == 0 and expected in result.stderr, result.stderr
+    assert not (tmp_path / "ran").exists()

@@ -9,6 +9,7 @@ import jupytext
 import nbformat
 
 from dlpractice.course.errors import UserError
+from dlpractice.course.runs import check_out
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 REPOSITORY = "dlpractice/dlpractice"  # where Colab fetches notebooks and the package from
@@ -88,15 +89,21 @@ def build_one(source: Path, kind: str) -> nbformat.NotebookNode:
 
 
 def build(src_dir: Path, out_dir: Path) -> list[Path]:
-    """Write `out_dir/solutions/*.ipynb` and `out_dir/exercises/*.ipynb` for every source in `src_dir`."""
+    """Write `out_dir/solutions/*.ipynb` and `out_dir/exercises/*.ipynb` for every source in `src_dir`.
+
+    Every source is converted (and so checked) before the first file is written: one malformed source leaves the
+    generated notebooks as they were, never half of them rebuilt.
+    """
+    check_out(out_dir)
     sources = sorted(src_dir.glob("[0-9][0-9]-*.py"))
     if not sources:
         raise UserError(f"no notebook sources (NN-name.py) in {src_dir}; run from the repository root or pass --src")
-    written = []
-    for kind in ("solutions", "exercises"):
-        (out_dir / kind).mkdir(parents=True, exist_ok=True)
-        for source in sources:
-            path = out_dir / kind / f"{source.stem}.ipynb"
-            path.write_text(nbformat.writes(build_one(source, kind)) + "\n")
-            written.append(path)
-    return written
+    built = {out_dir / kind / f"{source.stem}.ipynb": build_one(source, kind)
+             for kind in ("solutions", "exercises") for source in sources}
+    try:
+        for path, notebook in built.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(nbformat.writes(notebook) + "\n")
+    except OSError as err:
+        raise UserError(f"--out {out_dir}: cannot write the notebooks there ({err.strerror or err})") from None
+    return list(built)
