@@ -56,6 +56,30 @@ def test_list_and_info_show_every_dataset_preset_of_the_cnn_lab(tmp_path):
     assert "cnn_test_accuracy >= 0.992 in 90 s" in targets[1]
 
 
+def test_in_a_pipe_list_prints_whole_rows_that_grep_finds(tmp_path):
+    """A script reads `dlpractice list | grep ...`: no row is cut to the 80 columns rich assumes off a terminal."""
+    result = subprocess.run([sys.executable, "-m", "dlpractice", "list"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300, env={k: v for k, v in os.environ.items() if k != "COLUMNS"})
+    assert result.returncode == 0, result.stderr
+    (row,) = [line for line in result.stdout.splitlines() if "pytorch-basics" in line]
+    assert "…" not in result.stdout
+    assert "sine_test_r2 >= 0.95" in row and "30 s" in row
+
+
+def test_list_and_info_print_json_for_scripts(tmp_path):
+    listed = json.loads(dlpractice("list", "--json", cwd=tmp_path).stdout)
+    assert [lab["id"] for lab in listed][:7] == ["00", "01", "02", "03", "04", "05", "06"]
+    cnn = next(lab for lab in listed if lab["name"] == "cnn")
+    assert cnn["preset_key"] == "dataset"
+    cifar = next(p for p in cnn["presets"] if p["name"] == "cifar10")
+    assert cifar["cpu_budget_s"] is None  # a GPU job
+    assert cifar["targets"] == [{"metric": "cnn_test_accuracy", "threshold": 0.85, "direction": "max"}]
+    info = json.loads(dlpractice("info", "05", "--json", cwd=tmp_path).stdout)
+    keys = {k["key"]: k for k in info["config"]}
+    assert keys["seed"] == {"key": "seed", "type": "int", "default": 0, "quick": 0}
+    assert isinstance(keys["class_sizes"]["default"], list) and info["name"] == "cnn-rna"
+
+
 def test_info_accepts_id_or_name_and_shows_types_and_defaults(tmp_path):
     by_id = dlpractice("info", "01", cwd=tmp_path)
     by_name = dlpractice("info", "pytorch-basics", cwd=tmp_path)
@@ -196,6 +220,9 @@ def test_run_all_quick_ends_with_the_summary_table(tmp_path):
     for column in ("lab", "metric", "value", "target", "met?", "wall time", "budget"):
         assert column in summary
     assert "moons_test_accuracy" in summary
+    # whole rows, though stdout is not a terminal: lab, metric, value and target on one line
+    assert any("01 pytorch-basics" in line and "moons_test_accuracy >= " in line for line in summary.splitlines())
+    assert "…" not in summary
 
 
 def toy_cli(*args, cwd):
@@ -211,7 +238,7 @@ def test_a_dataset_absent_while_offline_is_one_line_and_leaves_no_run_folder(tmp
     empty.mkdir()
     result = toy_cli("run", "toy", "--quick", "--set", "dataset=mnist", "--data-dir", str(empty), cwd=tmp_path)
     assert_one_line_error(result, "MNIST", str(empty))
-    assert not any((tmp_path / "runs").rglob("*.json"))
+    assert not (tmp_path / "runs").exists()  # not even an empty runs/toy/
 
 
 def test_a_real_dataset_from_data_dir_trains(tmp_path, shared_mnist_root):

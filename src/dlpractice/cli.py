@@ -223,7 +223,6 @@ def check(
 ) -> None:
     """Execute notebooks in Jupyter kernels: one notebook gets a scoreboard of its exercises; several notebooks or a
     folder (its *.ipynb and its subfolders') get a gradebook, written to --grades, and a summary per file."""
-    import json
     import os
     import time
 

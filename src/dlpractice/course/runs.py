@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from dlpractice.course.errors import UserError
 
 # Set by the parent process for Lightning's DDP workers, which re-run the same command line.
 RUN_DIR_ENV = "DLPRACTICE_RUN_DIR"
-# How long the other ranks of an external launch wait for rank 0 to create the run folder (a slow shared disk).
+# How long the other ranks of a torchrun launch wait for rank 0 to name the run folder.
 JOIN_TIMEOUT_S = 300
 
 
@@ -120,11 +119,11 @@ def new_run_dir(root: Path, lab_name: str, now: datetime | None = None) -> Path:
 
 
 def shared_run_dir(root: Path, lab_name: str) -> Path:
-    """The one run folder of all the processes an external launcher started: rank 0 creates it, the others join it.
+    """The one run folder of all the processes an external launcher started: rank 0 creates it, the others only
+    need its path (they never write in it), so the nodes of a multi-node run need no shared disk for this.
 
     torchrun: rank 0 publishes the folder in the key-value store that torchrun's agent serves to its workers.
     SLURM: the folder is named after the job step (`slurm-<job>.<step>`), so every task knows it without asking.
-    Either way the other ranks wait until rank 0 has written config.json, so they never see a half-made folder.
     """
     if external_launcher() == "slurm":
         run_dir = root / lab_name / f"slurm-{os.environ['SLURM_JOB_ID']}.{os.environ['SLURM_STEP_ID']}"
@@ -134,14 +133,13 @@ def shared_run_dir(root: Path, lab_name: str) -> Path:
             except OSError as err:
                 why = err.strerror or err
                 raise UserError(f"--out {root}: cannot create the job's run folder {run_dir} ({why})") from None
-            return run_dir
-        return wait_for_config(run_dir)
+        return run_dir
     store, key = launcher_store()
     if is_main_process():
         run_dir = new_run_dir(root, lab_name)
         store.set(key, str(run_dir))
         return run_dir
-    return wait_for_config(Path(store.get(key).decode()))
+    return Path(store.get(key).decode())  # waits until rank 0 has set it
 
 
 def launcher_store() -> tuple[Any, str]:
@@ -154,15 +152,6 @@ def launcher_store() -> tuple[Any, str]:
                      timeout=timedelta(seconds=JOIN_TIMEOUT_S))
     # A restarted launch (torchrun --max-restarts) makes a new folder under a new key.
     return store, f"dlpractice/run_dir/{os.environ.get('TORCHELASTIC_RESTART_COUNT', '0')}"
-
-
-def wait_for_config(run_dir: Path) -> Path:
-    deadline = time.monotonic() + JOIN_TIMEOUT_S
-    while not (run_dir / "config.json").is_file():
-        if time.monotonic() > deadline:
-            raise UserError(f"rank 0 did not create the run folder {run_dir} within {JOIN_TIMEOUT_S} s")
-        time.sleep(0.2)
-    return run_dir
 
 
 def finite_or_none(value: Any) -> Any:
