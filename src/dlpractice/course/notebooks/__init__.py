@@ -2,9 +2,9 @@
 
 `build.py` turns each `notebooks/NN-name.py` into `exercises/` and `solutions/` notebooks, `grade.py` runs a
 student's notebook and scores its exercises, `gradebook.py` grades a class's notebooks into one CSV, and `quick()`
-tells a notebook to shrink its data and epochs. Only notebook plumbing belongs here (the exercises themselves are in notebooks/, their checks in checks/). Part of
-course/: it imports course/ and jupytext/nbformat, never torch. `RESULT_MIME` is the format in which a check
-(`checks.core`) hands its result to the grader.
+tells a notebook to shrink its data and epochs. Only notebook plumbing belongs here (the exercises themselves are in
+notebooks/, their checks in checks/). Part of course/: it imports course/ and jupytext/nbformat, never torch.
+`RESULT_MIME` is the format in which a check (`checks.core`) hands its result to the grader.
 """
 
 import os
