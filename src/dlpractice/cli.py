@@ -315,3 +315,6 @@ def main() -> None:
     except RunStopped as err:
         Console(stderr=True).print(f"stopped: {err}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(err.status)
+    except KeyboardInterrupt:  # Ctrl-C outside a run (a run says what it kept itself)
+        Console(stderr=True).print("interrupted", markup=False, highlight=False)
+        sys.exit(130)

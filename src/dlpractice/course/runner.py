@@ -151,9 +151,11 @@ def keep_or_remove(lab: Lab, ctx: RunContext, made: list[Path], err: BaseExcepti
         for folder in made:  # innermost first; rmdir leaves a folder that is not empty
             with contextlib.suppress(OSError):
                 folder.rmdir()
+    interrupted = isinstance(err, (KeyboardInterrupt, SystemExit))  # Lightning turns Ctrl-C into SystemExit
+    if not resumable and interrupted:
+        raise RunStopped(f"lab {lab.id} was interrupted before its first checkpoint; nothing was kept", 130) from err
     if not resumable or isinstance(err, UserError):  # bad input says so itself, in its own one line
         return
-    interrupted = isinstance(err, (KeyboardInterrupt, SystemExit))
     why = "was interrupted" if interrupted else f"failed ({type(err).__name__}: {first_sentence(err)})"
     if not interrupted:
         (ctx.dir / "error.txt").write_text("".join(traceback.format_exception(err)))
