@@ -1,5 +1,11 @@
 """What every check shares: running a student's answer on cases, comparing it, and saying
-passed / failed / not attempted."""
+passed / failed / not attempted.
+
+Every call of a student's code goes through `attempt`, which also holds it to the properties every exercise shares
+(see `side_effects`): inputs unchanged, no result aliasing an input, PyTorch's global state and the given models
+left as they were. A check never raises anything but CheckFailed: if an unusual answer trips the check's own code,
+the student gets a line saying so, not a traceback. Only the stub's own NotImplementedError means "not attempted".
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from dlpractice.course.notebooks import RESULT_MIME
+from dlpractice.checks.side_effects import SideEffect, attached, is_tensor, watched
+from dlpractice.course.notebooks import RESULT_MIME, STUB_MESSAGE
 
 # Notebook outputs carry this MIME type so `dlpractice check` can read results back from an executed notebook.
 
@@ -44,6 +51,11 @@ def show(exercise: str, status: str, message: str) -> None:
         print(text)
 
 
+def is_stub(err: BaseException) -> bool:
+    """The exercise notebook's stub (or a bare `raise NotImplementedError`), not an error PyTorch raised."""
+    return type(err) is NotImplementedError and (not err.args or err.args[0] == STUB_MESSAGE)
+
+
 def exercise(name: str) -> Callable:
     """Decorate a check: a stub (NotImplementedError) is 'not attempted'; a CheckFailed names the exercise.
 
@@ -56,11 +68,19 @@ def exercise(name: str) -> Callable:
         def run(*args: Any, **kwargs: Any) -> bool | None:
             try:
                 check(*args, **kwargs)
-            except NotImplementedError:
+            except NotImplementedError as err:
+                if not is_stub(err):
+                    raise CheckFailed(f"{name}: your code raised NotImplementedError: {err}") from None
                 show(name, "not attempted", "not attempted yet (the stub still raises NotImplementedError)")
                 return None if in_ipython() else False
             except CheckFailed as failure:
                 raise CheckFailed(f"{name}: {failure}") from None
+            except Exception as err:  # the check's own code could not handle this answer: say so, never a traceback
+                detail = str(err).strip().splitlines()[0] if str(err).strip() else ""
+                raise CheckFailed(
+                    f"{name}: your answer has a form this check cannot work with ({type(err).__name__}: {detail}). "
+                    "Look at what it returns (type, shape, dtype) against the exercise's text."
+                ) from None
             show(name, "passed", "correct")
             return None if in_ipython() else True
 
@@ -70,14 +90,51 @@ def exercise(name: str) -> Callable:
     return decorate
 
 
-def attempt(fn: Callable, *args: Any, case: str, **kwargs: Any) -> Any:
-    """Call the student's code; an error other than the stub's NotImplementedError is a failed case."""
+def attempt(fn: Callable, *args: Any, case: str, changes: tuple = (), plain: bool = False, keeps_rng: bool = False,
+            fresh: bool = False, **kwargs: Any) -> Any:
+    """Call the student's code and hold it to what every exercise asks (see `side_effects`).
+
+    `changes`: the positions (or keyword names) of the arguments the exercise is meant to change, such as a model it
+    trains; every other array, tensor and model must be left as it was. `plain=True`: the result must carry no
+    autograd history. `keeps_rng=True`: the global random generators must not be used. `fresh=True`: the result
+shares no memory with the inputs. An error other than the stub's
+    NotImplementedError, and any side effect, is a failed case.
+    """
     try:
-        return fn(*args, **kwargs)
-    except NotImplementedError:
-        raise
+        with watched(fn, args, kwargs, changes, keeps_rng, fresh) as results:
+            results.append(fn(*args, **kwargs))
+    except SideEffect as effect:
+        raise CheckFailed(f"case '{case}': {effect}") from None
+    except NotImplementedError as err:
+        if is_stub(err):
+            raise
+        raise CheckFailed(f"case '{case}': your code raised NotImplementedError: {err}") from None
     except Exception as err:  # any error in student code is reported, never shown as our traceback
         raise CheckFailed(f"case '{case}': your code raised {type(err).__name__}: {err}") from None
+    if plain and attached(results[0]):
+        raise CheckFailed(f"case '{case}': your result is still attached to the autograd graph (requires_grad=True); "
+                          "return plain values: compute under `torch.no_grad()` or `.detach()` the result")
+    return results[0]
+
+
+def expect_dtype(got: Any, expected: Any, case: str) -> None:
+    """The result's dtype is the one the text asks for (float64 in, float64 out; integers where it says counts)."""
+    dtype = getattr(got, "dtype", None)
+    if dtype is not None and str(dtype) != str(expected):
+        name = str(expected).replace("torch.", "")
+        raise CheckFailed(f"case '{case}': {name} expected, {str(dtype).replace('torch.', '')} out; keep the dtype "
+                          f"the exercise asks for (no `.float()`, `np.float32` or integer rounding on the way)")
+
+
+def as_bool(got: Any, case: str) -> bool:
+    """True/False as the text says, accepting NumPy's and PyTorch's one-element booleans too."""
+    if isinstance(got, (bool, np.bool_)):
+        return bool(got)
+    one_bool = (isinstance(got, np.ndarray) and got.dtype == bool and got.size == 1) or (
+        is_tensor(got) and str(got.dtype) == "torch.bool" and got.numel() == 1)
+    if one_bool:
+        return bool(got.item())
+    raise CheckFailed(f"case '{case}': expected True or False, got {type(got).__name__} {got!r}")
 
 
 def as_array(value: Any) -> np.ndarray:

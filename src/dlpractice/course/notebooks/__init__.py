@@ -9,6 +9,10 @@ notebooks/, their checks in checks/). Part of course/: it imports course/ and ju
 
 import os
 
+# What an exercise's stub raises (build.py writes it into the exercise notebooks): only this error means
+# "not attempted"; any other NotImplementedError (PyTorch raises some for unsupported dtypes) is a wrong answer.
+STUB_MESSAGE = "exercise: write your answer here"
+
 # How a check sends its result to the grader: a display output of this MIME type, read back by grade.py.
 RESULT_MIME = "application/vnd.dlpractice.check+json"
 

@@ -9,6 +9,7 @@ import jupytext
 import nbformat
 
 from dlpractice.course.errors import UserError
+from dlpractice.course.notebooks import STUB_MESSAGE
 from dlpractice.course.runs import check_out
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -29,7 +30,7 @@ def stub(region: list[str], indent: str) -> list[str]:
             break
         leading.append(line.strip())
     todo = leading if leading and leading[0].startswith("# TODO") else ["# YOUR CODE HERE"]
-    return [indent + line for line in todo] + [indent + 'raise NotImplementedError("exercise: write your answer here")']
+    return [indent + line for line in todo] + [indent + f'raise NotImplementedError("{STUB_MESSAGE}")']
 
 
 def strip_solutions(source: str, where: str) -> str:
