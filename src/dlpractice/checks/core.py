@@ -117,13 +117,18 @@ shares no memory with the inputs. An error other than the stub's
     return results[0]
 
 
+def dtype_name(dtype: Any) -> str:
+    """'float64' for torch.float64, np.float64 and np.dtype('float64') alike."""
+    text = str(dtype)
+    return text.removeprefix("torch.") if text.startswith("torch.") else str(np.dtype(dtype))
+
+
 def expect_dtype(got: Any, expected: Any, case: str) -> None:
     """The result's dtype is the one the text asks for (float64 in, float64 out; integers where it says counts)."""
     dtype = getattr(got, "dtype", None)
-    if dtype is not None and str(dtype) != str(expected):
-        name = str(expected).replace("torch.", "")
-        raise CheckFailed(f"case '{case}': {name} expected, {str(dtype).replace('torch.', '')} out; keep the dtype "
-                          f"the exercise asks for (no `.float()`, `np.float32` or integer rounding on the way)")
+    if dtype is not None and dtype_name(dtype) != dtype_name(expected):
+        raise CheckFailed(f"case '{case}': {dtype_name(expected)} expected, {dtype_name(dtype)} out; keep the dtype "
+                          "the exercise asks for (no `.float()`, `np.float32` or integer rounding on the way)")
 
 
 def as_bool(got: Any, case: str) -> bool:

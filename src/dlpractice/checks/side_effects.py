@@ -220,8 +220,10 @@ def watched(fn: Callable, args: tuple, kwargs: dict, changes: tuple = (), keeps_
     for key, before in models.items():
         model = given[key]
         if key not in changes:
-            if [m.training for m in model.modules()] != before.modes:
-                mode = "evaluation" if before.modes[0] else "training"
+            modes = [m.training for m in model.modules()]
+            if modes != before.modes:
+                changed = next(now for now, then in zip(modes, before.modes) if now != then)
+                mode = "training" if changed else "evaluation"
                 raise SideEffect(f"your answer left `{names[key]}` (or one of its layers) in {mode} mode; put it back "
                                  "in the mode it had (`was_training = model.training` ... `model.train(was_training)`)")
             weights = model.state_dict()
