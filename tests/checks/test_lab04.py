@@ -81,7 +81,7 @@ def test_dropout():
             x /= 1 - p
         return x
 
-    fails(check.dropout, in_place, match="changed its input")
+    fails(check.dropout, in_place, match="changed `x` in place")
 
     def reseeded(x, p, training):
         torch.manual_seed(0)

@@ -229,7 +229,7 @@ def gd_step(fn: Callable[[list[Tensor], Callable[[], Tensor], float], float]) ->
                 for p in ref:
                     p -= lr * p.grad
                     p.grad = None
-            got_loss = answer(fn, params, lambda: loss_of(params), lr, case=where, hints=hints)
+            got_loss = answer(fn, params, lambda: loss_of(params), lr, case=where, hints=hints, changes=(0,))
             for i, (p, r, b) in enumerate(zip(params, ref, before)):
                 if close(p, r):
                     continue
@@ -464,7 +464,7 @@ def train_step(fn: Callable[[nn.Module, torch.optim.Optimizer, Callable, Tensor,
             ref_loss = loss_fn(ref(x), y)
             ref_loss.backward()
             ref_optimizer.step()
-            got = answer(fn, model, optimizer, loss_fn, x, y, case=where)
+            got = answer(fn, model, optimizer, loss_fn, x, y, case=where, changes=(0, 1))
             params = list(model.parameters())
             if not all(close(p, r) for p, r in zip(params, ref.parameters())):
                 if all(close(p, b) for p, b in zip(params, before)):

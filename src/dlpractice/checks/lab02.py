@@ -144,7 +144,7 @@ def train_epoch(fn: Callable[[nn.Module, DataLoader, Callable, torch.optim.Optim
             runs[name] = (model, _epoch_by(model, loader, loss_fn, make_optimizer(model.parameters()), **flags))
         model = copy.deepcopy(start)
         torch.manual_seed(5)
-        got = answer(fn, model, loader, loss_fn, make_optimizer(model.parameters()), case=case)
+        got = answer(fn, model, loader, loss_fn, make_optimizer(model.parameters()), case=case, changes=(0, 3))
         params = list(model.parameters())
         if not all(close(p, r) for p, r in zip(params, runs["right"][0].parameters())):
             for name, (_, hint) in EPOCH_MISTAKES.items():
@@ -220,7 +220,8 @@ def momentum_step(fn: Callable[[Tensor, Tensor, Tensor, float, float], tuple[Ten
             optimizer.param_groups[0]["lr"] = lr  # what a scheduler does between steps
             param.grad = g.clone()
             optimizer.step()
-            got = answer(fn, p.clone(), g.clone(), v.clone(), lr, m, case=where)
+            # the text allows updating param and velocity in place (as torch.optim does) or returning new tensors
+            got = answer(fn, p.clone(), g.clone(), v.clone(), lr, m, case=where, changes=(0, 2))
             expect(isinstance(got, (tuple, list)) and len(got) == 2, where,
                    "expected a pair (new param, new velocity). Hint: return param, velocity.")
             p, v = got
@@ -471,7 +472,8 @@ def checkpoint(save: Callable[..., None], load: Callable[..., int]) -> None:
             optimizer = make_optimizer(model.parameters())
             scheduler = make_scheduler(optimizer)
             with _recording_torch_load() as calls:
-                start = answer(load, path, model, optimizer, scheduler, case=f"{case}, load_checkpoint")
+                start = answer(load, path, model, optimizer, scheduler, case=f"{case}, load_checkpoint",
+                               changes=(1, 2, 3))  # loading restores the model, optimizer and scheduler
         if any(call.get("weights_only") is False for call in calls):
             raise CheckFailed(f"case '{case}': torch.load(..., weights_only=False) unpickles anything, including "
                               "code. Hint: load with weights_only=True; "

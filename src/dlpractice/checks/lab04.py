@@ -130,8 +130,8 @@ def batch_norm_train(fn: Callable[..., tuple[Tensor, Tensor, Tensor]]) -> None:
             bn.running_var.copy_(running_var)
             expected = bn(x)
         args = [t.clone() for t in (x, gamma, beta, running_mean, running_var)]
-        got = answer(fn, *args, momentum, eps, case=case)
-        expect(torch.equal(args[0], x), case, "your function changed x. Hint: compute the output as a new tensor.")
+        # the running statistics may be updated in place (nn.BatchNorm1d does) or returned as new tensors
+        got = answer(fn, *args, momentum, eps, case=case, changes=(3, 4))
         expect(isinstance(got, (tuple, list)) and len(got) == 3, case, "expected a tuple (y, new_running_mean, "
                f"new_running_var), got {type(got).__name__}.")
         y, new_mean, new_var = got

@@ -159,8 +159,10 @@ def restore(state: dict[str, Any]) -> None:
 
 
 def random_state() -> tuple[Any, Any]:
+    """NumPy's legacy global generator (its key array, position and cached Gaussian) and torch's CPU generator."""
     torch = torch_if_loaded()
-    return np.random.get_state()[1].copy(), (torch.get_rng_state() if torch is not None else None)
+    _, key, position, has_gauss, gauss = np.random.get_state()
+    return (key.copy(), position, has_gauss, gauss), (torch.get_rng_state() if torch is not None else None)
 
 
 def argument_names(fn: Callable, args: tuple, kwargs: dict) -> dict[Any, str]:
@@ -209,7 +211,8 @@ def watched(fn: Callable, args: tuple, kwargs: dict, changes: tuple = (), keeps_
                            "handle (`handle.remove()`), in a `finally:` block so that it also happens on an error")
         if rng is not None and problem is None:
             after = random_state()
-            if not np.array_equal(rng[0], after[0]) or (rng[1] is not None and not rng[1].equal(after[1])):
+            numpy_moved = not np.array_equal(rng[0][0], after[0][0]) or rng[0][1:] != after[0][1:]
+            if numpy_moved or (rng[1] is not None and not rng[1].equal(after[1])):
                 problem = "your code used or reseeded the global random generator; this exercise must leave it alone"
         if problem is not None:
             raise SideEffect(problem)
