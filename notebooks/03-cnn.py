@@ -119,7 +119,8 @@ check.conv_output_size(conv_output_size)
 # x_\text{padded}[n, c', iS + u, jS + v]\; w[c, c', u, v]$$
 #
 # a sum over **all input channels** and all kernel positions. Write it with two loops over the output positions
-# (let broadcasting do the channels), and return a tensor equal to `F.conv2d(x, weight, bias, stride, padding)`.
+# (let broadcasting do the channels), and return a tensor equal to `F.conv2d(x, weight, bias, stride, padding)`,
+# of the same dtype (float64 in, float64 out).
 
 # %%
 def conv2d(x, weight, bias, stride, padding):
@@ -129,7 +130,7 @@ def conv2d(x, weight, bias, stride, padding):
     x = F.pad(x, (padding, padding, padding, padding))
     c_out, _, k, _ = weight.shape
     out_h, out_w = (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
-    out = torch.zeros(x.shape[0], c_out, out_h, out_w)
+    out = x.new_zeros(x.shape[0], c_out, out_h, out_w)  # x's dtype: float64 in, float64 out, as F.conv2d
     for i in range(out_h):
         for j in range(out_w):
             window = x[:, None, :, i * stride:i * stride + k, j * stride:j * stride + k]  # (N, 1, C_in, K, K)

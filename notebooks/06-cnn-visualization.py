@@ -117,7 +117,8 @@ plt.show()
 # runs on `images`. Capture it with a forward hook; run the model in evaluation mode and under `torch.no_grad()`
 # (no gradient is needed to look); then remove the hook and put the model back in the mode it was in —
 # `model.training` says which (the check hands over models in both modes). Remove and restore in a `finally:`, so
-# that an error does not leave them behind.
+# that an error does not leave them behind. Store a copy of the output (`output.clone()`): the hook is handed the
+# layer's output tensor itself, and a later layer that works in place (`ReLU(inplace=True)`) would overwrite it.
 #
 # The evaluation-mode part exists in the library as a context manager, `dlpractice.models.evaluating(model)`: the
 # model in evaluation mode inside the `with`, its own mode back afterwards. Write it by hand here; use it in the
@@ -126,10 +127,10 @@ plt.show()
 # %%
 def feature_maps_hook(model, images, layer):
     ### BEGIN SOLUTION
-    # TODO: a hook that stores `output` in a list; remember model.training; model.eval(); model(images) under
-    # TODO: torch.no_grad(); in a `finally:`, handle.remove() and model.train(was_training); return the stored output
+    # TODO: a hook that stores a copy of `output` in a list; remember model.training; model.eval(); model(images)
+    # TODO: under torch.no_grad(); in a `finally:`, handle.remove() and model.train(was_training); return the copy
     found = []
-    handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output))
+    handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output.clone()))
     was_training = model.training
     try:
         model.eval()

@@ -73,6 +73,20 @@ def conv_unfold(x, weight, bias, stride, padding):
     return out if bias is None else out + bias.view(1, -1, 1, 1)
 
 
+class ResidualBlockWithoutAffine(nn.Module):  # BatchNorm2d(affine=False): no γ and β, a valid block all the same
+    def __init__(self, channels):
+        super().__init__()
+        self.conv1, self.conv2 = (nn.Conv2d(channels, channels, 3, padding=1) for _ in range(2))
+        self.bn1, self.bn2 = nn.BatchNorm2d(channels, affine=False), nn.BatchNorm2d(channels, affine=False)
+
+    def forward(self, x):
+        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + x)
+
+
+def test_a_residual_block_without_affine_batch_norm_is_accepted():
+    assert check.residual_block(ResidualBlockWithoutAffine)
+
+
 def test_conv2d():
     assert check.conv2d(conv_by_hand.conv2d_by_hand)
     assert check.conv2d(conv_unfold)
@@ -94,6 +108,21 @@ def test_conv2d():
     fails(check.conv2d, channels_not_summed, match="input channels are not summed")
     fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w / x.shape[1], b, s, p), match="averaged over")
     fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, None, s, p), match="bias is missing")
+    # float64 in, float32 out (an output buffer made with torch.zeros, float32 by default)
+    fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, b, s, p).float(),
+          match="float64 expected, float32 out")
+
+    def pads_in_place(x, w, b, s, p):  # writes the zero border into the caller's x
+        x[..., :1, :] = 0
+        return F.conv2d(x, w, b, s, p)
+
+    fails(check.conv2d, pads_in_place, match="changed `x` in place")
+
+    def ceil_sizes(x, w, b, s, p):  # rounds the output size up: one window too many where the stride does not fit
+        out = F.conv2d(F.pad(x, (p, p + s, p, p + s)), w, b, s, 0)
+        return out
+
+    fails(check.conv2d, ceil_sizes, match="expected shape")
 
 
 def test_max_pool2d():
@@ -219,3 +248,12 @@ def test_channel_stats():
     fails(check.channel_stats, lambda im: (im.mean(), im.std()), match="one per channel")
     fails(check.channel_stats, lambda im: (im.mean(dim=(0, 2, 3)), im.std(dim=(2, 3)).mean(dim=0)), match="each image's own std")
     fails(check.channel_stats, lambda im: (im.mean(dim=(0, 1, 2)), im.std(dim=(0, 1, 2))), match="one per channel|values differ")
+
+    def one_pass(im):  # E[x²] − E[x]²: right on the small cases, rounding error only when the values are near 1000
+        mean = im.mean(dim=(0, 2, 3))
+        return mean, ((im ** 2).mean(dim=(0, 2, 3)) - mean ** 2).clamp(min=0).sqrt()
+
+    fails(check.channel_stats, one_pass, match="near 1000.*deviations from the mean")
+    # other correct answers: NumPy, and float64 inside (then E[x²] − E[x]² keeps enough digits, too)
+    assert check.channel_stats(lambda im: (im.numpy().mean(axis=(0, 2, 3)), im.numpy().std(axis=(0, 2, 3), ddof=1)))
+    assert check.channel_stats(lambda im: one_pass(im.double()))

@@ -48,7 +48,7 @@ def test_the_checks_right_variants_agree_with_the_library():
 
 def hooked_maps(model, images, layer):  # the notebook's answer
     found = []
-    handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output))
+    handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output.clone()))
     was_training = model.training
     try:
         model.eval()
@@ -73,7 +73,7 @@ def maps_variant(*, remove=True, evaluate=True, restore=True, keep="output", whi
     def fn(model, images, layer):
         target = which(model) if which else layer
         found = []
-        handle = target.register_forward_hook(lambda m, i, o: found.append(i[0] if keep == "input" else o))
+        handle = target.register_forward_hook(lambda m, i, o: found.append(i[0] if keep == "input" else o))  # no copy
         was_training = model.training
         if evaluate:
             model.eval()
@@ -96,6 +96,7 @@ def test_feature_maps_hook():
     assert check.feature_maps_hook(explain.feature_maps)
     assert check.feature_maps_hook(maps_by_walking)
     fails(check.feature_maps_hook, maps_variant(remove=False), match="left 1 hook.*attached.*handle.remove")
+    fails(check.feature_maps_hook, maps_variant(), match="overwritten by the ReLU\\(inplace=True\\).*clone")
     fails(check.feature_maps_hook, maps_variant(evaluate=False), match="training mode")
     fails(check.feature_maps_hook, maps_variant(restore=False), match="left `model` .*in evaluation mode")
     fails(check.feature_maps_hook, maps_variant(keep="input"), match="the layer's \\*input\\*")

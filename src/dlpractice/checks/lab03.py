@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from dlpractice.checks import tensors
-from dlpractice.checks.core import CheckFailed, attempt, exercise, expect, expect_close, expect_equal
+from dlpractice.checks.core import CheckFailed, attempt, exercise, expect, expect_close, expect_dtype, expect_equal
 from dlpractice.checks.tensors import isolated, randomize_batch_norms
 
 __all__ = ["conv_output_size", "conv_parameter_count", "conv2d", "max_pool2d", "edge_magnitude", "receptive_field",
@@ -151,12 +151,16 @@ def conv2d(fn: Callable[..., Tensor]) -> None:
         ("4 → 3 channels, 5×5 kernel, stride 2, padding 2", (3, 4, 9, 9), (3, 4, 5, 5), True, 2, 2),
         ("non-square image 6×9, no bias", (2, 2, 6, 9), (3, 2, 3, 3), False, 1, 1),
         ("1×1 kernel", (1, 5, 4, 4), (2, 5, 1, 1), True, 1, 0),
+        ("float64, a batch of one, 6×7 image, stride 2 (the last column does not fit)", (1, 2, 6, 7), (2, 2, 3, 3),
+         True, 2, 0),
     ]
     for case, x_shape, w_shape, with_bias, stride, padding in cases:
-        x, w = torch.randn(x_shape), torch.randn(w_shape)
-        b = torch.randn(w_shape[0]) if with_bias else None
-        got = attempt(fn, x.clone(), w.clone(), None if b is None else b.clone(), stride, padding, case=case)
+        dtype = torch.float64 if case.startswith("float64") else torch.float32
+        x, w = torch.randn(x_shape, dtype=dtype), torch.randn(w_shape, dtype=dtype)
+        b = torch.randn(w_shape[0], dtype=dtype) if with_bias else None
+        got = attempt(fn, x, w, b, stride, padding, case=case)  # attempt checks that x, w and b are left unchanged
         expected = F.conv2d(x, w, b, stride, padding)
+        expect_dtype(got, dtype, case)
         out_h, out_w = expected.shape[-2:]
         mistakes = [
             (F.conv2d(x, w.flip(dims=(2, 3)), b, stride, padding), "you flipped the kernel: that is the convolution of "
@@ -361,9 +365,12 @@ def residual_block(cls: type) -> None:
 def channel_stats(fn: Callable[[Tensor], tuple[Any, Any]]) -> None:
     """channel_stats(images): the mean and standard deviation of each channel of (N, C, H, W) images, shapes (C,)."""
     for case, shape in [("5 colour images 4×6", (5, 3, 4, 6)), ("one grey image 8×8", (1, 1, 8, 8)),
-                        ("10 two-channel images 3×3", (10, 2, 3, 3)), ("2 colour images 3×3", (2, 3, 3, 3))]:
+                        ("10 two-channel images 3×3", (10, 2, 3, 3)), ("2 colour images 3×3", (2, 3, 3, 3)),
+                        ("8 colour images 16×16 with values near 1000", (8, 3, 16, 16))]:
         c = shape[1]
         images = torch.rand(shape) * torch.linspace(0.5, 2.0, c).view(1, -1, 1, 1) + torch.arange(c).view(1, -1, 1, 1)
+        if "1000" in case:  # a large offset: the one-pass formula E[x²] − E[x]² loses every digit in float32
+            images = images + 1000
         got = attempt(fn, images.clone(), case=case)
         expect(isinstance(got, (tuple, list)) and len(got) == 2, case, "return two things: (mean, std).")
         mean, std = (torch.as_tensor(g, dtype=torch.float32) if not isinstance(g, Tensor) else g for g in got)
@@ -382,4 +389,7 @@ def channel_stats(fn: Callable[[Tensor], tuple[Any, Any]]) -> None:
             raise CheckFailed(f"case '{case}': that is the average of each image's own std. "
                               "Hint: the std of each channel over all images and pixels at once: "
                               "images.std(dim=(0, 2, 3)).")
+        if "1000" in case:
+            hint = ("compute the variance from the deviations from the mean (two passes, as torch.std does): "
+                    "E[x²] − E[x]² subtracts two huge, nearly equal numbers and keeps only rounding error")
         expect_close(std, exp_std, case + " (std)", hint=hint, atol=1e-4)

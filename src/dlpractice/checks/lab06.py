@@ -41,11 +41,13 @@ class TinyCNN(nn.Module):
     The linear head (not global average pooling) makes the class score depend on *where* a feature is, so
     gradients differ from one position of a map to the next."""
 
-    def __init__(self, channels: int = 1, classes: int = 5, size: tuple[int, int] = (8, 8), width: int = 4) -> None:
+    def __init__(self, channels: int = 1, classes: int = 5, size: tuple[int, int] = (8, 8), width: int = 4,
+                 inplace: bool = False) -> None:
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(width, 2 * width, 3, padding=1, bias=False), nn.BatchNorm2d(2 * width), nn.ReLU(),
+        self.features = nn.Sequential(  # inplace=True: each ReLU overwrites the batch norm's output (saves memory)
+            nn.Conv2d(channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace),
+            nn.MaxPool2d(2),
+            nn.Conv2d(width, 2 * width, 3, padding=1, bias=False), nn.BatchNorm2d(2 * width), nn.ReLU(inplace),
         )
         self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(2 * width * (size[0] // 2) * (size[1] // 2), classes))
 
@@ -53,10 +55,10 @@ class TinyCNN(nn.Module):
         return self.classifier(self.features(x))
 
 
-def tiny_cnn(channels: int, size: tuple[int, int], training: bool, classes: int = 5) -> TinyCNN:
+def tiny_cnn(channels: int, size: tuple[int, int], training: bool, classes: int = 5, inplace: bool = False) -> TinyCNN:
     """A TinyCNN as if trained (weights moved away from their initial values, batch norm with statistics of its
     own), in the given mode."""
-    model = TinyCNN(channels, classes, size)
+    model = TinyCNN(channels, classes, size, inplace=inplace)
     with torch.no_grad():
         for p in model.parameters():
             p.add_(0.1 * torch.randn_like(p))
@@ -82,30 +84,17 @@ def targets_for(model: nn.Module, images: Tensor) -> Tensor:
     return target
 
 
-def hooks_left(model: nn.Module) -> list[str]:
-    hooks = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks", "_backward_pre_hooks")
-    return [name or "the model itself" for name, m in model.named_modules() if any(getattr(m, h, None) for h in hooks)]
-
-
 def on_model(fn: Callable, model: nn.Module, *args: Any, case: str, hints: dict[str, str] | None = None) -> Any:
-    """Call the answer; afterwards the model must be as it was: no hook left, the same mode, the same statistics."""
-    was_training = model.training
-    before = {k: v.clone() for k, v in model.state_dict().items()}
-    got = answer(fn, model, *args, case=case, hints=hints)
-    left = hooks_left(model)
-    expect(not left, case, f"a hook is still registered on {', '.join(left)}. Hint: register_forward_hook returns a "
-           "handle: call handle.remove() when you are done (in a `finally:`), or every later forward pass runs your "
-           "hook again.")
-    expect(model.training == was_training, case,
-           f"the model was in {mode(was_training)} mode before your call and is in {mode(model.training)} mode after "
-           "it. Hint: remember `was_training = model.training`, call model.eval(), and end with "
-           "model.train(was_training) (or use `with dlpractice.models.evaluating(model):`).")
-    changed = [k for k, v in model.state_dict().items() if not torch.equal(v, before[k])]
-    if any("running" in k or "num_batches" in k for k in changed):
-        raise CheckFailed(f"case '{case}': {TRAIN_MODE}")
-    expect(not changed, case, f"your code changed the model's parameters ({', '.join(changed)}). Hint: an explanation "
-           "only reads the model: no optimizer step, no in-place change of its weights.")
-    return got
+    """Call the answer (through `attempt`, which also makes sure the model is left as it was: no hook, the same
+    mode, the same weights and batch-norm statistics); a model that ran in training mode gets its own hint."""
+    before = {k: v.clone() for k, v in model.state_dict().items() if "running" in k}
+    try:
+        return answer(fn, model, *args, case=case, hints=hints)
+    except CheckFailed as failure:
+        if "changed the weights" in str(failure) and any(not torch.equal(v, model.state_dict()[k])
+                                                         for k, v in before.items()):
+            raise CheckFailed(f"case '{case}': {TRAIN_MODE}") from None
+        raise
 
 
 def scale(t: Tensor) -> float:
@@ -190,21 +179,26 @@ def feature_map_mistakes(model: nn.Module, images: Tensor, layer_name: str) -> l
 def feature_maps_hook(fn: Callable[[nn.Module, Tensor, nn.Module], Tensor]) -> None:
     """fn(model, images, layer): the output of `layer` for the images, computed in evaluation mode under no_grad, with
     the hook removed and the model's mode restored afterwards."""
-    cases = [  # (case, channels, (H, W), batch, layer name, training)
-        ("4 grey 8×8 images, the second batch norm", 1, (8, 8), 4, "features.5", True),
-        ("3 grey 8×8 images, the first ReLU", 1, (8, 8), 3, "features.2", False),
-        ("3 colour images 6×10, the second conv", 3, (6, 10), 3, "features.4", True),
-        ("a batch of one, the last ReLU", 1, (8, 8), 1, "features.6", True),
+    cases = [  # (case, channels, (H, W), batch, layer name, training, in-place ReLUs)
+        ("4 grey 8×8 images, the second batch norm", 1, (8, 8), 4, "features.5", True, False),
+        ("3 grey 8×8 images, the first ReLU", 1, (8, 8), 3, "features.2", False, False),
+        ("3 colour images 6×10, the second conv", 3, (6, 10), 3, "features.4", True, False),
+        ("a batch of one, the last ReLU", 1, (8, 8), 1, "features.6", True, False),
+        ("2 grey 8×8 images, the first batch norm, followed by ReLU(inplace=True)", 1, (8, 8), 2, "features.1", False,
+         True),
     ]
-    for case, channels, size, batch, layer_name, training in cases:
+    for case, channels, size, batch, layer_name, training, inplace in cases:
         case = f"{case}, model in {mode(training)} mode"
-        model = tiny_cnn(channels, size, training)
+        model = tiny_cnn(channels, size, training, inplace=inplace)
         images = torch.randn(batch, channels, *size)
         pristine = copy.deepcopy(model)
         got = on_model(fn, model, images.clone(), module_named(model, layer_name), case=case)
 
         reference = copy.deepcopy(pristine)
         expected = explain.feature_maps(reference, images, module_named(reference, layer_name))
+        if inplace and like(got, expected.relu()) and not like(got, expected):
+            raise CheckFailed(f"case '{case}': the map you stored was overwritten by the ReLU(inplace=True) after the "
+                              "layer. Hint: a hook gets the layer's output tensor itself; store a copy, output.clone()")
         expect_like(got, expected, case, feature_map_mistakes(pristine, images, layer_name), "register a forward "
                     "hook on `layer`, run model(images) under torch.no_grad() in evaluation mode, remove the hook, "
                     "return the output it stored",

@@ -72,7 +72,9 @@ def randomize_batch_norms(model: nn.Module) -> None:
     """Give every BatchNorm2d non-trivial statistics and affine parameters, so a forgotten one shows."""
     for bn in (m for m in model.modules() if isinstance(m, nn.BatchNorm2d)):
         with torch.no_grad():
-            bn.running_mean.normal_(0, 0.5)
-            bn.running_var.uniform_(0.5, 2.0)
-            bn.weight.uniform_(0.5, 1.5)
-            bn.bias.normal_(0, 0.5)
+            if bn.track_running_stats:  # BatchNorm2d(track_running_stats=False) keeps none
+                bn.running_mean.normal_(0, 0.5)
+                bn.running_var.uniform_(0.5, 2.0)
+            if bn.affine:  # BatchNorm2d(affine=False) has no weight and bias: a valid answer too
+                bn.weight.uniform_(0.5, 1.5)
+                bn.bias.normal_(0, 0.5)
