@@ -127,7 +127,9 @@ plt.show()
 # ### Exercise 1 — `dropout`
 #
 # Write `dropout(x, p, training)`: in training, zero each entry of `x` independently with probability `p` and
-# divide the others by `1 - p`; with `training=False`, return `x` unchanged. Do not modify `x`.
+# divide the others by `1 - p`; with `training=False`, return `x` unchanged. Do not modify `x`. `p` is in [0, 1]:
+# at `p = 1` every entry is dropped (all zeros, as `nn.Dropout(1.0)` gives — not 0/0 = NaN). Draw a fresh mask at
+# every call from PyTorch's global generator, and keep the dtype of `x`.
 
 # %%
 def dropout(x, p, training):
@@ -135,6 +137,8 @@ def dropout(x, p, training):
     # TODO: a random mask of the shape of x (True = keep, with probability 1 - p), then x * mask / (1 - p)
     if not training:
         return x
+    if p == 1:  # everything dropped; x * 0 / 0 would be NaN
+        return torch.zeros_like(x)
     keep = torch.rand_like(x) >= p
     return x * keep / (1 - p)
     ### END SOLUTION

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -52,9 +53,36 @@ def test_dropout():
     def bernoulli_keep(x, p, training):
         if not training:
             return x
+        if p == 1:
+            return x * 0
         return x * torch.bernoulli(torch.full_like(x, 1 - p)) / (1 - p)
 
     assert check.dropout(bernoulli_keep)
+
+    def numpy_float64_inside(x, p, training):  # another correct answer: the mask from NumPy's global generator
+        if not training or p == 0:
+            return x.clone()
+        keep = torch.from_numpy(np.random.random_sample(tuple(x.shape)) >= p)
+        return torch.where(keep, x.double() / (1 - p), 0.0).to(x.dtype) if p < 1 else torch.zeros_like(x)
+
+    assert check.dropout(numpy_float64_inside)
+
+    def nan_at_one(x, p, training):  # x * 0 / 0 at p = 1
+        return x * (torch.rand_like(x) >= p) / (1 - p) if training else x
+
+    fails(check.dropout, nan_at_one, match="p=1.*got nan")
+
+    def fixed_count_per_row(x, p, training):  # exactly round(p * n) entries of every row: right on average only
+        if not training or p in (0, 1) or x.dim() < 2:
+            return regularizers.dropout(x, p, training)
+        flat = x.flatten(1)
+        order = torch.rand_like(flat).argsort(dim=1)
+        keep = order >= round(p * flat.shape[1])
+        return (flat * keep / (1 - p)).reshape(x.shape)
+
+    fails(check.dropout, fixed_count_per_row, match="too even")
+    fails(check.dropout, lambda x, p, training: regularizers.dropout(x.float(), p, training),
+          match="float64 expected, float32 out")
 
     def mask(x, p):
         return (torch.rand_like(x) >= p).float()
@@ -87,7 +115,15 @@ def test_dropout():
         torch.manual_seed(0)
         return regularizers.dropout(x, p, training)
 
-    fails(check.dropout, reseeded, match="fresh random mask")
+    fails(check.dropout, reseeded, match="the same mask on every call")
+
+    def private_generator(x, p, training):  # a generator of its own, seeded once: the same mask every call
+        gen = torch.Generator().manual_seed(1234)
+        if not training or p in (0, 1):
+            return regularizers.dropout(x, p, training)
+        return x * (torch.rand(x.shape, generator=gen) >= p) / (1 - p)
+
+    fails(check.dropout, private_generator, match="the same mask on every call")
     fails(check.dropout, lambda x, p, training: regularizers.dropout(x, p, training).detach(), match="cut off from the graph")
 
 
@@ -103,8 +139,10 @@ def test_library_dropout_matches_nn_dropout_statistically():
             assert torch.allclose(out[out != 0], (x / (1 - p))[out != 0])
     assert regularizers.dropout(x, 0.5, False) is x
     assert torch.equal(nn.Dropout(0.5).eval()(x), x)
+    assert torch.equal(regularizers.dropout(x, 1.0, True), torch.zeros_like(x))  # nn.Dropout(1.0) too, never NaN
+    assert torch.equal(nn.Dropout(1.0).train()(x), torch.zeros_like(x))
     with pytest.raises(ValueError, match="p must be in"):
-        regularizers.dropout(x, 1.0, True)
+        regularizers.dropout(x, 1.5, True)
 
 
 # ---------------------------------------------------------------- batch normalisation

@@ -16,10 +16,12 @@ def dropout(x: Tensor, p: float, training: bool, generator: torch.Generator | No
     The scaling keeps the expected value of every entry unchanged, so at evaluation time (no dropping)
     the next layer sees inputs of the same size as in training and nothing has to be rescaled.
     """
-    if not 0 <= p < 1:
-        raise ValueError(f"p must be in [0, 1), got {p}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"p must be in [0, 1], got {p}")
     if not training or p == 0:
         return x
+    if p == 1:  # every entry dropped, as nn.Dropout(1.0) does (x * 0 / 0 would be NaN)
+        return torch.zeros_like(x)
     keep = torch.rand(x.shape, generator=generator, device=x.device) >= p  # True with probability 1 - p
     return x * keep / (1 - p)
 
