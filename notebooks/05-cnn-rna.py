@@ -266,8 +266,9 @@ for start, weight in cv.hotspots[first][:6]:
 # ### Exercise 3 — `fewest_mismatches`
 #
 # Write `fewest_mismatches(primer, genome)`: slide the primer along the genome and return the **smallest
-# number of mismatching bases** over all positions. An `N` in the genome never matches. If the genome is
-# shorter than the primer there is no position: return `len(primer)`.
+# number of mismatching bases** over all positions. An `N` is an unknown base: it never matches, whether it is in
+# the genome or in the primer (even `N` against `N`). Both come in upper case. If the genome is shorter than the
+# primer there is no position: return `len(primer)`.
 
 # %%
 def fewest_mismatches(primer, genome):
@@ -276,7 +277,7 @@ def fewest_mismatches(primer, genome):
     best = len(primer)
     for start in range(len(genome) - len(primer) + 1):
         window = genome[start:start + len(primer)]
-        best = min(best, sum(p != g or g == "N" for p, g in zip(primer, window)))
+        best = min(best, sum(p != g or "N" in (p, g) for p, g in zip(primer, window)))
     return best
     ### END SOLUTION
 
@@ -301,8 +302,9 @@ print(f"signature {probe}: mismatches in its class {np.bincount(fewest[target]).
 # Two properties every primer table lists. The **GC content** is the share of G and C among the bases (leave
 # N out): primers of 40–60 % bind evenly. The **melting temperature** by the **Wallace rule**, a rule of thumb
 # for short primers: 2 °C for each A or T, 4 °C for each G or C (a G–C pair has three hydrogen bonds, an A–T
-# pair two). Return 0 for the GC content of a sequence with no base; accept lower case. Biopython's
-# `gc_fraction` and `MeltingTemp.Tm_Wallace` are the references.
+# pair two). Return 0 for the GC content of a sequence with no base. Accept lower case: `g` counts as `G`, and `n`
+# is left out like `N`. A primer has no `N` (the melting temperature of an unknown base is unknown): only A, C, G
+# and T, in either case. Biopython's `gc_fraction(seq, "remove")` and `MeltingTemp.Tm_Wallace` are the references.
 
 # %%
 def gc_content(seq):

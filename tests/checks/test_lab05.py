@@ -76,6 +76,21 @@ def test_fewest_mismatches():
     fails(check.fewest_mismatches, lambda p, g: min(sum(a != b for a, b in zip(p, g[s:])) for s in range(len(g) - len(p) + 1)),
           match=re.escape("a genome shorter than the primer has no window"))
 
+    def primer_n_matches_anything(primer, genome):  # N in the primer taken as a wildcard
+        return min((sum(a != b and a != "N" or b == "N" for a, b in zip(primer, genome[s:]))
+                    for s in range(len(genome) - len(primer) + 1)), default=len(primer))
+
+    fails(check.fewest_mismatches, primer_n_matches_anything, match="N in the primer")
+
+    def numpy_windows(primer, genome):  # another correct answer: every window at once with NumPy
+        if len(genome) < len(primer):
+            return len(primer)
+        windows = np.lib.stride_tricks.sliding_window_view(np.array(list(genome)), len(primer))
+        p = np.array(list(primer))
+        return int(((windows != p) | (windows == "N") | (p == "N")).sum(axis=1).min())
+
+    assert check.fewest_mismatches(numpy_windows) is True
+
 
 # --------------------------------------------------------------------------- gc_content
 
@@ -88,6 +103,9 @@ def test_gc_content():
     fails(check.gc_content, lambda s: s.upper().count("G") / max(1, sum(map(s.upper().count, "ACGT"))), match=re.escape("count both G and C"))
     fails(check.gc_content, lambda s: (s.upper().count("G") + s.upper().count("C")) / sum(map(s.upper().count, "ACGT")),
           match=re.escape("return 0 (as gc_fraction does)"))
+    # lower-case n left in the length (only upper-case N removed)
+    fails(check.gc_content, lambda s: sum(map(s.upper().count, "GC")) / max(1, len(s) - s.count("N")), match="lower case with n")
+    assert check.gc_content(lambda s: np.isin(list(s.upper()), ["G", "C"]).sum() / max(1, np.isin(list(s.upper()), list("ACGT")).sum()))
 
 
 # --------------------------------------------------------------------------- melting_temperature

@@ -108,8 +108,8 @@ def kmer_counts(fn: Callable[[str, int], dict]) -> None:
 
 @exercise("fewest_mismatches")
 def fewest_mismatches(fn: Callable[[str, str], int]) -> None:
-    """`fn(primer, genome)` -> the fewest mismatches of `primer` over every position of `genome` (N never matches;
-    len(primer) when the genome is shorter than the primer)."""
+    """`fn(primer, genome)` -> the fewest mismatches of `primer` over every position of `genome` (N never matches,
+    in the genome or the primer, not even N against N; len(primer) when the genome is shorter than the primer)."""
     genome = random_dna(200, 3)
     end_match = genome[-12:]
     cases = [("exact match in the middle", genome[50:62], genome),
@@ -117,7 +117,9 @@ def fewest_mismatches(fn: Callable[[str, str], int]) -> None:
              ("best match at the very end", end_match[:5] + ("C" if end_match[5] != "C" else "G") + end_match[6:],
               genome),
              ("best match at the very start", genome[:8], genome), ("N in the genome", "ACGTACGT", "ACGTNCGTTTTT"),
-             ("a random primer", random_dna(10, 4), genome), ("genome shorter than the primer", "ACGTACGT", "ACGT")]
+             ("a random primer", random_dna(10, 4), genome), ("genome shorter than the primer", "ACGTACGT", "ACGT"),
+             ("N in the primer", "ACGNACGT", "TTACGTACGTTT"), ("N against N", "ACNT", "GGACNTGG"),
+             ("primer as long as the genome", "ACGTT", "ACGTA"), ("a primer of one base", "G", "AATTA")]
     for case, primer, seq in cases:
         short = "a genome shorter than the primer has no window: return len(primer)." if len(seq) < len(primer) else ""
         got = as_number(answer(fn, primer, seq, case=case, hint=short), case, "a whole number of mismatches")
@@ -135,7 +137,9 @@ def fewest_mismatches(fn: Callable[[str, str], int]) -> None:
                      "slide the primer along the whole genome and keep the best position."),
                     (max(per_start, default=width), "keep the *fewest* mismatches over the positions, not the most."),
                     (min(wildcard, default=width),
-                     "N is an unknown base: count it as a mismatch (a primer cannot count on it).")]
+                     "N is an unknown base: count it as a mismatch (a primer cannot count on it)."),
+                    (min((sum(a != b for a, b in zip(primer, seq[s:s + width])) for s in starts), default=width),
+                     "N never matches, not even an N against an N: an unknown base is not a known match.")]
         for wrong, hint in mistakes:
             if got == wrong:
                 raise CheckFailed(f"case '{case}': expected {expected}, got {got:g}. Hint: {hint}")
@@ -147,7 +151,8 @@ def fewest_mismatches(fn: Callable[[str, str], int]) -> None:
 def gc_content(fn: Callable[[str], float]) -> None:
     """`fn(seq)` -> the share of G and C among the A, C, G, T of `seq`, as Biopython's gc_fraction(seq, "remove")."""
     cases = {"ACGT": "ACGT", "GGGCCC": "GGGCCC", "ATATAT": "ATATAT", "with N": "GCNNNNAT",
-             "a 21-mer": random_dna(21, 5), "lower case": "gattaca", "only N": "NNNN"}
+             "a 21-mer": random_dna(21, 5), "lower case": "gattaca", "only N": "NNNN",
+             "lower case with n": "gcnnnat", "mixed case": "GgCcAaTt", "one base": "g"}
     for case, seq in cases.items():
         hint = ("with no A, C, G or T, return 0 (as gc_fraction does) instead of dividing by zero."
                 if set(seq) <= {"N"} else "")
