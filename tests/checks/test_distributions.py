@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from dlpractice.checks.core import CheckFailed
-from dlpractice.checks.distributions import FALSE_ALARM, expect_count, expect_differs, expect_spread
+from dlpractice.checks.distributions import FALSE_ALARM, expect_count, expect_differs, expect_normal, expect_spread
 
 
 def test_independent_draws_pass_over_many_seeds():
@@ -44,3 +44,12 @@ def test_the_same_output_on_every_call_is_caught():
     with pytest.raises(CheckFailed, match="the same mask on every call"):
         expect_differs(private_seed(), private_seed(), "c", "mask")
     expect_differs(np.random.random(5), np.random.random(5), "c", "mask")
+
+
+def test_normal_draws_are_judged_on_their_shape():
+    for seed in range(50):
+        expect_normal(np.random.default_rng(seed).normal(size=20000), "c", "the numbers")
+    uniform = (np.random.default_rng(0).random(20000) - 0.5) * np.sqrt(12)  # mean 0, std 1, and flat
+    assert abs(uniform.mean()) < 0.05 and abs(uniform.std() - 1) < 0.05
+    with pytest.raises(CheckFailed, match="do not look like draws from a normal"):
+        expect_normal(uniform, "c", "the numbers")

@@ -62,6 +62,14 @@ def test_seeded_noise():
     fails(check.seeded_noise, lambda shape, seed: torch.rand(shape, generator=torch.Generator().manual_seed(seed)),
           match="torch.rand draws uniformly")
     fails(check.seeded_noise, lambda shape, seed: torch.randn(shape, generator=torch.Generator()), match="use the seed you are given")
+
+    def flat_but_standardised(shape, seed):  # mean 0 and std 1, but uniform: a loose mean/std test lets it through
+        gen = torch.Generator().manual_seed(seed)
+        return (torch.rand(shape, generator=gen) - 0.5) * 12 ** 0.5
+
+    fails(check.seeded_noise, flat_but_standardised, match="do not look like draws from a normal")
+    assert check.seeded_noise(lambda shape, seed: torch.from_numpy(
+        np.random.default_rng(seed).standard_normal(shape).astype(np.float32)))  # NumPy's own generator: fine
     fails(check.seeded_noise, lambda shape, seed: torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64),
           match="float32")
 
@@ -157,6 +165,26 @@ def test_grad_of():
         return grad
 
     fails(check.grad_of, zeroes_then_uses_input, match="changed the caller's x")
+
+    def central_difference(f, x, h=1e-3):  # a numerical derivative: right everywhere except at relu's kink
+        dtype, x = x.dtype, x.detach().double()
+        grad = torch.zeros_like(x)
+        for i in range(x.numel()):
+            step = torch.zeros_like(x).flatten()
+            step[i] = h
+            step = step.reshape(x.shape)
+            grad.view(-1)[i] = (f(x + step) - f(x - step)) / (2 * h)
+        return grad.to(dtype)
+
+    fails(check.grad_of, central_difference, match="exactly 0.*finite difference")
+    fails(check.grad_of, lambda f, x: _autograd_grad(f, x).float(), match="float64 expected, float32 out")
+
+    def numpy_free_loop(f, x):  # another correct answer: one backward per element through a flattened copy
+        leaf = x.detach().clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(f(leaf), leaf, retain_graph=False)
+        return grad.clone()
+
+    assert check.grad_of(numpy_free_loop)
 
 
 def _autograd_grad(f, x):

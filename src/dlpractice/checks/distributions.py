@@ -45,6 +45,16 @@ def expect_spread(counts: Any, n_per_group: int, p: float, case: str, what: str)
                           f"probability {p:g} would")
 
 
+def expect_normal(sample: Any, case: str, what: str, mean: float = 0.0, std: float = 1.0) -> None:
+    """Draws from the normal distribution N(mean, std²), judged on the whole shape (Kolmogorov–Smirnov), not only the
+    mean and spread: a uniform or Laplace sample rescaled to the right mean and std fails."""
+    values = as_array(sample).astype(float).ravel()
+    p_value = stats.kstest(values, "norm", args=(mean, std)).pvalue
+    if p_value < FALSE_ALARM:
+        raise CheckFailed(f"case '{case}': {what} do not look like draws from a normal distribution with mean {mean:g} "
+                          f"and std {std:g} (Kolmogorov–Smirnov p = {p_value:.1e})")
+
+
 def expect_differs(first: Any, second: Any, case: str, what: str) -> None:
     """Two calls give different random outputs (a private generator with a fixed seed repeats itself)."""
     if np.array_equal(as_array(first), as_array(second)):

@@ -1,11 +1,15 @@
 """Checks for lab 00 (ml-refresher): `from dlpractice.checks import lab00 as check`, then `check.NAME(answer)`.
 
 Each check runs the answer on several cases, including some the notebook did not show (perfect
-predictions, a constant target, a class that is never predicted, fold counts that do not divide the
-number of samples, numbers near zero or negative), compares it with what scikit-learn (or `math`)
+predictions, a constant target, all zeros, a single sample, integer targets, values around 1e8 where float32
+or the one-pass variance Σy² − nȳ² lose all precision, a class that is never predicted, tp = 0 with both
+denominators non-zero, fold counts that do not divide the number of samples, numbers near zero or negative,
+values exactly on a tolerance, infinities and NaN), compares it with what scikit-learn (or `math`)
 computes, and when the wrong value is a classic mistake (R² around 0 instead of the mean, MAE instead
 of MSE, precision and recall swapped, the wrong positive class, overlapping folds, `==` on floats)
-says which. Conventions follow scikit-learn: a 0/0 in precision, recall or F1 is 0 (`zero_division=0`);
+says which. Every call goes through `core.attempt`, so an answer that changes its arguments in place
+(`y.sort()`, `y_true -= y_pred`, `cm[cm == 0] = 1`) fails too: none of these exercises may change its inputs.
+Conventions follow scikit-learn: a 0/0 in precision, recall or F1 is 0 (`zero_division=0`);
 R² of a constant target is 1.0 for perfect predictions and 0.0 otherwise.
 """
 
@@ -19,7 +23,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import confusion_matrix, mean_squared_error, precision_recall_fscore_support, r2_score
 from sklearn.model_selection import KFold
 
-from dlpractice.checks.core import CheckFailed, attempt, exercise, expect, expect_close
+from dlpractice.checks.core import CheckFailed, attempt, dtype_name, exercise, expect, expect_close
 
 __all__ = ["mse", "r2", "majority_accuracy", "confusion_counts", "precision_recall_f1", "kfold_indices", "is_close"]
 
@@ -27,8 +31,8 @@ __all__ = ["mse", "r2", "majority_accuracy", "confusion_counts", "precision_reca
 # --------------------------------------------------------------------------- helpers
 
 def answer(fn: Callable, *args: Any, case: str, hint: str = "", **kwargs: Any) -> Any:
-    """`attempt` on copies of array arguments (an answer that modifies its input changes nothing here),
-    with `hint` added when the student's code raises."""
+    """`attempt` (which fails an answer that changes its arguments: none of this lab's exercises may) on copies
+    of the array arguments, so that the next case starts from intact data; `hint` is added to any failure."""
     args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
     try:
         return attempt(fn, *args, case=case, **kwargs)
@@ -54,6 +58,14 @@ def numbers_of(got: Any, case: str, what: str) -> np.ndarray:
         return np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         raise CheckFailed(f"case '{case}': expected {what}, got {type(got).__name__} {got!r}.") from None
+
+
+def expect_float64(got: Any, case: str) -> None:
+    """A float result computed from float64 data is float64 (a Python float is): float32 loses digits on the way."""
+    dtype = getattr(got, "dtype", None)
+    if dtype is not None and dtype_name(dtype).startswith("float") and dtype_name(dtype) != "float64":
+        raise CheckFailed(f"case '{case}': float64 in, {dtype_name(dtype)} out; compute in float64 "
+                          "(no `.astype(np.float32)` or `torch.float32` on the way)")
 
 
 def compare(got: Any, expected: Any, case: str, mistakes: list[tuple[Any, str]], hint: str,

@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_equal
+from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_dtype, expect_equal
+from dlpractice.checks.distributions import expect_normal
 from dlpractice.checks.tensors import answer, close, expect_float, expect_tensor, isolated, scale_of
 
 __all__ = ["make_grid", "seeded_noise", "channels_first", "standardize", "grad_of", "gd_step",
@@ -84,6 +85,7 @@ def seeded_noise(fn: Callable[[tuple[int, ...], int], Tensor]) -> None:
                     if abs(mean - 0.5) < 0.05 else "draw from the standard normal distribution (torch.randn)")
             raise CheckFailed(f"case '{case}': mean {mean:.3f} and std {std:.3f}, expected about 0 and 1. "
                               f"Hint: {hint}.")
+        expect_normal(big, case, "the numbers")  # the shape of the distribution, not only its mean and std
 
 
 @exercise("channels_first")
@@ -162,6 +164,9 @@ GRAD_CASES: list[tuple[str, Callable[[Tensor], Tensor], Tensor]] = [
     ("x² at a 0-d tensor", lambda t: t**2, torch.tensor(3.0)),
     ("sum(relu(x)) at negative values", lambda t: torch.relu(t).sum(), torch.tensor([-3.0, -0.5, 1.5, -2.0])),
     ("logsumexp in float64", lambda t: torch.logsumexp(t, dim=0), torch.tensor([1.0, 2.0, -1.0], dtype=torch.float64)),
+    # at the kink autograd says relu'(0) = 0, a finite difference 0.5 (central) or 1 (forward): autograd is asked for
+    ("sum(relu(x)) with entries exactly 0", lambda t: torch.relu(t).sum(), torch.tensor([0.0, 2.0, -1.0, 0.0])),
+    ("x³ in float64 at one point", lambda t: (t**3).sum(), torch.tensor([0.7], dtype=torch.float64)),
 ]
 
 
@@ -180,7 +185,11 @@ def grad_of(fn: Callable[[Callable[[Tensor], Tensor], Tensor], Tensor]) -> None:
         if not close(got, expected) and close(got, f(x0)):
             raise CheckFailed(f"case '{case}': you returned f(x), the value. Hint: return the gradient "
                               "(the .grad of your leaf after .backward(), or torch.autograd.grad).")
-        expect_close(got, expected, case, hint="call .backward() on f(leaf) and return leaf.grad")
+        kink = "exactly 0" in case
+        expect_close(got, expected, case, hint="autograd takes relu'(0) = 0, where a finite difference gives 0.5 or 1: "
+                     "compute the gradient with autograd (.backward()), not by nudging x" if kink else
+                     "call .backward() on f(leaf) and return leaf.grad")
+        expect_dtype(got, x0.dtype, case)
         expected_copy = expected.clone()
         second = answer(fn, f, x, case=case + ", called a second time", hints=hints)
         if isinstance(second, Tensor) and close(second, 2 * expected_copy) and not close(expected_copy, 0):
