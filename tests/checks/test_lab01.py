@@ -123,6 +123,14 @@ def test_standardize():
     fails(check.standardize, lambda a: reference(a.astype(np.float32)), match="keep the input's dtype")
     fails(check.standardize, lambda a: reference(a.T.copy()).T, match="standardised each row")
 
+    def one_pass(a):  # E[x²] − E[x]²: fine for small numbers, rounding error for values near 1000 in float32
+        t = torch.from_numpy(a)
+        mean = t.mean(dim=0)
+        return ((t - mean) / ((t * t).mean(dim=0) - mean * mean).sqrt()).numpy()
+
+    fails(check.standardize, one_pass, match="values near 1000")
+    assert check.standardize(lambda a: ((a - a.mean(axis=0)) / a.std(axis=0)).astype(a.dtype))  # NumPy alone
+
 
 # ---------------------------------------------------------------- grad_of
 
@@ -494,6 +502,20 @@ def test_accuracy():
         return accuracy_reference(logits, y)
 
     fails(check.accuracy, threshold_half, match="logits are not probabilities")
+
+    def at_least_zero(logits, y):  # >= 0: a logit of exactly 0 counted as class 1
+        if logits.shape[1] == 1:
+            return ((logits[:, 0] >= 0).float() == y.reshape(-1).float()).float().mean().item()
+        return accuracy_reference(logits, y)
+
+    fails(check.accuracy, at_least_zero, match="logits exactly 0.*strictly")
+
+    def numpy_accuracy(logits, y):  # another correct answer, in NumPy, returning np.float64
+        scores, labels = logits.numpy(), y.numpy().reshape(-1)
+        predicted = (scores[:, 0] > 0).astype(int) if scores.shape[1] == 1 else scores.argmax(axis=1)
+        return (predicted == labels).mean()
+
+    assert check.accuracy(numpy_accuracy)
 
     def wrong_axis(logits, y):
         if logits.shape[1] == 1:

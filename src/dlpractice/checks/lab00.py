@@ -87,19 +87,40 @@ def fmt(value: Any) -> str:
 
 # --------------------------------------------------------------------------- regression metrics
 
+# Values around 1e8 with errors of about 1: float32 (spacing 8 there) rounds the errors away, and the one-pass
+# variance Σy² − nȳ² subtracts two numbers near 4e17 whose difference is about 40. Float64 and the formulas as
+# written (deviations first, then squares) keep every digit that matters.
+LARGE = ("with values around 1e8 and differences of about 1, float32 or the shortcut Σy² − n·ȳ² lose all precision: "
+         "compute in float64 (the arrays' own dtype), from the differences first, then square them.")
+
+
+def large_offset_cases(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    y = 1e8 + rng.normal(0, 1, 40)
+    return y, y + rng.normal(0, 0.5, 40)
+
+
 @exercise("mse")
 def mse(fn: Callable) -> None:
-    """`fn(y_true, y_pred)` -> the mean squared error, as `sklearn.metrics.mean_squared_error`."""
+    """`fn(y_true, y_pred)` -> the mean squared error, as `sklearn.metrics.mean_squared_error`.
+
+    1-D NumPy arrays of the same length, floats or integers; one number back (float64 for float64 data)."""
     rng = np.random.default_rng(0)
     y = rng.normal(150, 50, 40)
     cases = [
-        ("40 noisy predictions", y, y + rng.normal(8, 30, 40)),
-        ("errors that cancel (-2, +2, -1, +1)", np.array([1.0, 2.0, 3.0, 4.0]), np.array([3.0, 0.0, 4.0, 3.0])),
-        ("perfect predictions", y, y.copy()),
-        ("a single sample", np.array([2.0]), np.array([5.0])),
+        ("40 noisy predictions", y, y + rng.normal(8, 30, 40), ""),
+        ("errors that cancel (-2, +2, -1, +1)", np.array([1.0, 2.0, 3.0, 4.0]), np.array([3.0, 0.0, 4.0, 3.0]), ""),
+        ("perfect predictions", y, y.copy(), ""),
+        ("a single sample", np.array([2.0]), np.array([5.0]), ""),
+        ("all zeros (a = b = 0)", np.zeros(5), np.zeros(5), ""),
+        # an integer y_true must not make the squared errors integers (a buffer from np.zeros_like(y_true))
+        ("integer targets, float predictions", np.array([3, 1, 4, 1, 5]), np.array([2.5, 1.5, 3.2, 0.4, 5.9]),
+         "y_true may hold integers: keep the squared errors as floats (np.zeros_like(y_true) is an integer array)."),
+        ("values around 1e8", *large_offset_cases(10), LARGE),
     ]
-    for case, y_true, y_pred in cases:
+    for case, y_true, y_pred, hint in cases:
         got = answer(fn, y_true, y_pred, case=case)
+        expect_float64(got, case)
         d = y_true - y_pred
         compare(got, mean_squared_error(y_true, y_pred), case, [
             (np.mean(d), "square each error before averaging, or positive and negative errors cancel out."),
@@ -107,7 +128,7 @@ def mse(fn: Callable) -> None:
             (np.mean(np.abs(d)), "that is the mean *absolute* error (MAE): square the errors instead."),
             (np.sum(d ** 2), "take the mean of the squared errors, not their sum (divide by the number of samples)."),
             (np.sqrt(np.mean(d ** 2)), "that is the root mean squared error (RMSE): do not take the square root."),
-        ], hint="MSE = mean over the samples of (y_true - y_pred)².")
+        ], hint=hint or "MSE = mean over the samples of (y_true - y_pred)².")
 
 
 CONSTANT_TARGET = ("when every y_true is the same, SS_tot = 0 and 1 - SS_res/SS_tot is 0/0 or -inf: "
@@ -116,7 +137,9 @@ CONSTANT_TARGET = ("when every y_true is the same, SS_tot = 0 and 1 - SS_res/SS_
 
 @exercise("r2")
 def r2(fn: Callable) -> None:
-    """`fn(y_true, y_pred)` -> the coefficient of determination, as `sklearn.metrics.r2_score`."""
+    """`fn(y_true, y_pred)` -> the coefficient of determination, as `sklearn.metrics.r2_score`.
+
+    1-D NumPy arrays of the same length (at least two samples), floats or integers; one number back."""
     rng = np.random.default_rng(1)
     y = rng.normal(150, 50, 40)
     cases = [
@@ -128,9 +151,16 @@ def r2(fn: Callable) -> None:
         ("a constant target, perfect predictions", np.full(5, 3.0), np.full(5, 3.0), CONSTANT_TARGET),
         ("a constant target, imperfect predictions", np.full(5, 3.0), np.array([3.0, 2.0, 4.0, 3.0, 3.5]),
          CONSTANT_TARGET),
+        ("all zeros (a = b = 0)", np.zeros(4), np.zeros(4), CONSTANT_TARGET),
+        ("a target of zeros, predictions not zero", np.zeros(4), np.array([0.0, 1.0, -1.0, 0.5]), CONSTANT_TARGET),
+        ("integer targets, float predictions", np.array([3, 1, 4, 1, 5]), np.array([2.5, 1.5, 3.2, 0.4, 5.9]),
+         "y_true may hold integers: keep the squared errors as floats (np.zeros_like(y_true) is an integer array)."),
+        ("two samples", np.array([1.0, 3.0]), np.array([1.5, 2.0]), ""),
+        ("values around 1e8", *large_offset_cases(11), LARGE),
     ]
     for case, y_true, y_pred, hint in cases:
         got = answer(fn, y_true, y_pred, case=case, hint=hint)
+        expect_float64(got, case)
         ss_res = np.sum((y_true - y_pred) ** 2)
         with np.errstate(divide="ignore", invalid="ignore"):
             ss_tot = np.sum((y_true - y_true.mean()) ** 2)

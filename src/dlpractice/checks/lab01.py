@@ -124,6 +124,8 @@ def standardize(fn: Callable[[np.ndarray], np.ndarray]) -> None:
         "float64, 10 x 2, negative values": rng.normal(-100, 0.5, size=(10, 2)),
         "one column": np.array([[1.0], [2.0], [4.0], [-7.0]], dtype=np.float32),
         "two rows": np.array([[0.0, 10.0, -1.0], [2.0, 30.0, 1.0]]),
+        # E[x²] − E[x]² cancels catastrophically here in float32; deviations from the mean (two passes) do not
+        "float32, 50 x 2, values near 1000": (rng.normal(1000, 3, size=(50, 2))).astype(np.float32),
     }
     for case, a in cases.items():
         original = a.copy()
@@ -513,6 +515,12 @@ def accuracy(fn: Callable[[Tensor, Tensor], float]) -> None:
         ("2 classes as two columns", torch.tensor([[0.2, -0.1], [-1.0, 1.0], [0.5, 0.6], [3.0, 0.0]]),
          torch.tensor([1, 1, 1, 0])),
         ("4 classes, batch of one", torch.tensor([[-1.0, -0.2, -3.0, -0.5]]), torch.tensor([1])),
+        # "logit > 0 means 1": a logit of exactly 0 predicts 0
+        ("binary, logits exactly 0", torch.tensor([[0.0], [1.0], [-1.0], [0.0]]),
+         torch.tensor([[0.0], [1.0], [0.0], [0.0]])),
+        ("binary, integer labels (int64)", torch.tensor([[0.7], [-0.2], [0.1]]), torch.tensor([1, 0, 0])),
+        ("3 classes in float64", torch.tensor([[0.1, 0.2, 0.3], [0.5, -0.5, 0.0]], dtype=torch.float64),
+         torch.tensor([2, 1])),
     ]
     for case, logits, y in cases:
         n = logits.shape[0]
@@ -524,6 +532,7 @@ def accuracy(fn: Callable[[Tensor, Tensor], float]) -> None:
             known["sigmoid applied twice"] = ((torch.sigmoid(torch.sigmoid(logits[:, 0])) > 0.5).float()
                                               .eq(y.reshape(-1)).float().mean().item())
             known["logits compared with 0.5"] = ((logits[:, 0] > 0.5).float() == y.reshape(-1)).float().mean().item()
+            known[">= 0"] = ((logits[:, 0] >= 0).float() == y.reshape(-1).float()).float().mean().item()
             # (n,) compared with (n, 1), or (n, 1) with (n,), broadcasts to an (n, n) table
             known["broadcast"] = ((logits[:, 0] > 0).float()[:, None] == y.reshape(-1)[None, :]).float().mean().item()
         else:
@@ -545,6 +554,7 @@ def accuracy(fn: Callable[[Tensor, Tensor], float]) -> None:
             "argmax over dim 0": "argmax over dim 0 picks a row for each class; the predicted class of each row is "
                                  "argmax over dim 1.",
             "count": "return the fraction of rows that are right (mean), not their number (sum).",
+            ">= 0": "a logit of exactly 0 is sigmoid 0.5, not more: predict 1 only where logit > 0 (strictly).",
         }
         for mistake, value in known.items():
             if abs(got - value) <= 1e-6:
