@@ -162,7 +162,8 @@ print("first labels, two epochs:", next(iter(loader))[1][:8].tolist(), next(iter
 # Write `train_epoch(model, loader, loss_fn, optimizer)`: one pass over the loader, one optimiser step per batch,
 # with the model in **training mode** (it may come in evaluation mode, and dropout layers behave differently in the
 # two). Return the epoch's **mean loss per sample** as a Python `float` — careful: the last batch may be smaller
-# than the others, so the mean of the batch losses is not quite that.
+# than the others, so the mean of the batch losses is not quite that; and a loader made with `drop_last=True` skips
+# a short last batch, so the samples are those the loader gave you (count them), not `len(loader.dataset)`.
 
 # %%
 def train_epoch_answer(model, loader, loss_fn, optimizer):

@@ -126,14 +126,15 @@ def test_train_epoch():
     def zero_after_step(model, loader, loss_fn, optimizer):  # the other order, and the library's version
         model.train()
         optimizer.zero_grad(set_to_none=True)
-        total = 0.0
+        total, rows = 0.0, 0
         for x, y in loader:
             loss = loss_fn(model(x), y)
             loss.backward()
             optimizer.step()
             optimizer.zero_grad()
             total += float(loss.detach()) * x.shape[0]
-        return total / len(loader.dataset)
+            rows += x.shape[0]
+        return total / rows
 
     assert check.train_epoch(zero_after_step)
     from dlpractice.training.loop import train_epoch
@@ -146,6 +147,19 @@ def test_train_epoch():
     fails(check.train_epoch, epoch_variant(result="sum"), match="not the sum over batches")
     fails(check.train_epoch, epoch_variant(result="last"), match="not the last batch's loss")
     fails(check.train_epoch, epoch_variant(result="tensor"), match="got a tensor")
+
+    def divides_by_dataset(model, loader, loss_fn, optimizer):  # right unless the loader drops its last batch
+        model.train()
+        total = 0.0
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * len(x)
+        return total / len(loader.dataset)
+
+    fails(check.train_epoch, divides_by_dataset, match="drop_last=True.*fewer than len\\(loader.dataset\\)")
 
 
 # ---------------------------------------------------------------- momentum_step

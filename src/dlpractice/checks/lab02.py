@@ -133,10 +133,14 @@ EPOCH_MISTAKES = {
 @isolated
 def train_epoch(fn: Callable[[nn.Module, DataLoader, Callable, torch.optim.Optimizer], float]) -> None:
     """train_epoch(model, loader, loss_fn, optimizer): one step per batch in train mode; the mean loss per sample."""
-    for case, make_model, make_optimizer, loss_fn, dataset, batch_size in _epoch_problems():
+    problems = [(*problem, drop_last) for problem in _epoch_problems() for drop_last in (False, True)
+                if not drop_last or len(problem[4]) % problem[5] and len(problem[4]) > problem[5]]  # a short last batch
+    for case, make_model, make_optimizer, loss_fn, dataset, batch_size, drop_last in problems:
+        # a loader that drops its short last batch: the mean is over the rows seen, not len(loader.dataset)
+        case = f"{case}, drop_last=True" if drop_last else case
         torch.manual_seed(0)
         start = make_model().eval()
-        loader = DataLoader(dataset, batch_size=batch_size)
+        loader = DataLoader(dataset, batch_size=batch_size, drop_last=drop_last)
         runs = {}
         for name, flags in {"right": {}, **{k: v[0] for k, v in EPOCH_MISTAKES.items()}}.items():
             model = copy.deepcopy(start)
@@ -164,7 +168,9 @@ def train_epoch(fn: Callable[[nn.Module, DataLoader, Callable, torch.optim.Optim
                      "the mean of the batch means weighs its rows more: add loss.item() * len(x), divide by the rows",
                      sum(loss for loss, _ in batches): "return the mean loss per sample, not the sum over batches",
                      batches[-1][0]: "return the mean over the whole epoch, not the last batch's loss",
-                     sum(loss * n for loss, n in batches): "divide the total by the number of rows seen"}
+                     sum(loss * n for loss, n in batches): "divide the total by the number of rows seen",
+                     sum(loss * n for loss, n in batches) / len(dataset): "divide by the rows the loader gave you "
+                     "(with drop_last=True that is fewer than len(loader.dataset)): count them as you go"}
             for value, hint in known.items():
                 if abs(got - value) <= 1e-5 * max(1.0, abs(value)) and abs(value - expected) > 1e-6:
                     raise CheckFailed(f"case '{case}': returned {got:.6g}, expected {expected:.6g}. Hint: {hint}.")
