@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -253,6 +254,16 @@ def test_layer_gradient_norms():
     assert check.layer_gradient_norms(by_name)
     linears = lambda model: [m for m in model.modules() if isinstance(m, nn.Linear)]  # noqa: E731
     fails(check.layer_gradient_norms, lambda model: [m.weight.grad.norm().item() ** 2 for m in linears(model)], match="squared norms")
+    # exact type instead of isinstance: a subclass of nn.Linear is missed
+    fails(check.layer_gradient_norms, lambda model: [m.weight.grad.norm().item() for m in model.modules() if type(m) is nn.Linear],
+          match="subclass of nn.Linear")
+
+    def sorted_by_name(model):  # "10" < "2" as text
+        named = sorted((name, m) for name, m in model.named_modules() if isinstance(m, nn.Linear))
+        return [m.weight.grad.norm().item() for _, m in named]
+
+    fails(check.layer_gradient_norms, sorted_by_name, match="sorting names as text")
+    assert check.layer_gradient_norms(lambda model: [float(np.linalg.norm(m.weight.grad.numpy())) for m in linears(model)])
     fails(check.layer_gradient_norms, lambda model: [m.weight.norm().item() for m in linears(model)], match="norms of the weights")
     fails(check.layer_gradient_norms, lambda model: [m.weight.grad.norm().item() for m in linears(model)][::-1], match="reverse order")
     fails(check.layer_gradient_norms, lambda model: [m.weight.grad.norm() for m in linears(model)], match="holds tensors")

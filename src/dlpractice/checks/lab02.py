@@ -351,6 +351,22 @@ class _Nested(nn.Module):
         return self.head(self.encoder(x))
 
 
+class _ScaledLinear(nn.Linear):
+    """A subclass of nn.Linear (as libraries define them): still a Linear layer for isinstance."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return 0.5 * super().forward(x)
+
+
+def _deep() -> nn.Sequential:
+    """Twelve Linear layers of unequal widths: names "0" … "22", so sorting them as strings puts "10" before "2"."""
+    widths = [3, 5, 4, 6, 3, 7, 2, 5, 4, 3, 6, 4, 2]
+    layers: list[nn.Module] = []
+    for a, b in zip(widths[:-1], widths[1:]):
+        layers += [nn.Linear(a, b), nn.Tanh()]
+    return nn.Sequential(*layers[:-1])
+
+
 @exercise("layer_gradient_norms")
 @isolated
 def layer_gradient_norms(fn: Callable[[nn.Module], list[float]]) -> None:
@@ -358,7 +374,10 @@ def layer_gradient_norms(fn: Callable[[nn.Module], list[float]]) -> None:
     cases = [("Sequential of three Linear layers", lambda: nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 8),
                                                                          nn.Sigmoid(), nn.Linear(8, 2)), 4),
              ("nested modules, a BatchNorm1d, a Linear without bias", _Nested, 3),
-             ("the model is one nn.Linear", lambda: nn.Linear(5, 3), 5)]
+             ("the model is one nn.Linear", lambda: nn.Linear(5, 3), 5),
+             ("twelve Linear layers of unequal widths", _deep, 3),
+             ("a subclass of nn.Linear first", lambda: nn.Sequential(_ScaledLinear(4, 6), nn.ReLU(), nn.Linear(6, 2)),
+              4)]
     for case, make, d_in in cases:
         model = make()
         (3 * model(torch.randn(16, d_in))).pow(2).mean().backward()  # scaled so that no norm is near 1
@@ -386,6 +405,10 @@ def layer_gradient_norms(fn: Callable[[nn.Module], list[float]]) -> None:
                                          "the gradient, not of the weight"),
             "the layers in reverse order": (expected[::-1], "list the layers from the input to the output, in the "
                                             "order model.modules() visits them"),
+            "the layers sorted by name": ([v for _, v in sorted(zip([n for n, m in model.named_modules()
+                                                                     if isinstance(m, nn.Linear)], expected))],
+                                          "keep the order model.modules() gives; sorting names as text puts layer "
+                                          "'10' before layer '2'"),
             "weight and bias gradients together": ([math.hypot(m.weight.grad.norm().item(), m.bias.grad.norm().item()
                                                                if m.bias is not None else 0.0) for m in linears],
                                                    "the norm of the weight's gradient only, without the bias"),
