@@ -80,6 +80,9 @@ def test_table_dataset():
     fails(check.table_dataset, dataset_variant(length=lambda x: x.shape[1]), match="number of rows \\(samples\\), not of features")
     fails(check.table_dataset, dataset_variant(item=lambda t, i: t[i:i + 1]), match="index one row with an int")
     fails(check.table_dataset, dataset_variant(features=lambda x: x), match="expected a torch.Tensor")
+    # squeezing the rows: right until a table has one feature, whose rows become 0-d
+    fails(check.table_dataset, dataset_variant(item=lambda t, i: t[i].squeeze() if t.dim() > 1 else t[i]),
+          match="one feature.*index one row")
 
 
 # ---------------------------------------------------------------- train_epoch

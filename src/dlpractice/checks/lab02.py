@@ -38,7 +38,8 @@ def table_dataset(cls: type) -> None:
     rng = np.random.default_rng(0)
     cases = [("x float64 (6, 3), y int64", rng.normal(size=(6, 3)), rng.integers(0, 3, 6)),
              ("x float32 (1, 4): a single row", rng.normal(size=(1, 4)).astype(np.float32), np.array([2])),
-             ("x float64 (5, 2), y int32", rng.normal(size=(5, 2)), rng.integers(0, 4, 5).astype(np.int32))]
+             ("x float64 (5, 2), y int32", rng.normal(size=(5, 2)), rng.integers(0, 4, 5).astype(np.int32)),
+             ("x float64 (4, 1): one feature", rng.normal(size=(4, 1)), rng.integers(0, 2, 4))]  # catches .squeeze()
     for case, x, y in cases:
         x_before, y_before = x.copy(), y.copy()
         dataset = answer(cls, x, y, case=case)
