@@ -271,6 +271,34 @@ def test_random_shift():
     fails(check.random_shift, lambda images, s: loop(images, s, tied=True), match="independently")
     fails(check.random_shift, lambda images, s: F.pad(images, (s, s, s, s)), match="keep the shape")
 
+    def mirrored(images, s):  # dx = -dy: each axis uniform on its own, the pairs are not
+        out = torch.empty_like(images)
+        h, w = images.shape[-2:]
+        padded = F.pad(images, (s, s, s, s))
+        for i in range(len(images)):
+            dy = int(torch.randint(0, 2 * s + 1, ()))
+            out[i] = padded[i, :, dy:dy + h, 2 * s - dy:2 * s - dy + w]
+        return out
+
+    fails(check.random_shift, mirrored, match="shift pairs are not equally likely")
+
+    def skewed(images, s):  # shifts of 0 three times as likely as the others
+        out = torch.empty_like(images)
+        h, w = images.shape[-2:]
+        padded = F.pad(images, (s, s, s, s))
+        choices = torch.tensor(list(range(2 * s + 1)) + [s, s])
+        for i in range(len(images)):
+            dy, dx = (int(choices[torch.randint(len(choices), ())]) for _ in range(2))
+            out[i] = padded[i, :, dy:dy + h, dx:dx + w]
+        return out
+
+    fails(check.random_shift, skewed, match="shifts are not equally likely")
+
+    def private_seed(images, s):  # a generator of its own, seeded inside: the same shifts at every call
+        return random_shift(images, s, torch.Generator().manual_seed(7))
+
+    fails(check.random_shift, private_seed, match="the same shifts on every call")
+
 
 def test_random_shift_gives_the_same_images_as_torchvision_random_crop():
     images = torch.rand(300, 1, 6, 6) + 0.1
@@ -311,6 +339,12 @@ def test_early_stopping():
             return len(self.losses) - 1 - best >= self.patience
 
     assert check.early_stopping(WithHistory)
+
+    class NumpyAnswer(Reference):  # another correct answer: np.bool_, as a NumPy comparison gives
+        def step(self, val_loss):
+            return np.bool_(super().step(val_loss))
+
+    assert check.early_stopping(NumpyAnswer)
 
     class Variant(Reference):
         strict, reset, vs_best, extra = True, True, True, 0

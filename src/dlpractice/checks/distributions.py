@@ -45,6 +45,18 @@ def expect_spread(counts: Any, n_per_group: int, p: float, case: str, what: str)
                           f"probability {p:g} would")
 
 
+def expect_uniform(counts: Any, case: str, what: str) -> None:
+    """Counts of draws over equally likely outcomes (a chi-square test): a skewed draw, or two draws that depend on
+    each other (counted over the pairs), fails."""
+    observed = as_array(counts).astype(float).ravel()
+    if observed.sum() == 0:
+        return
+    p_value = stats.chisquare(observed).pvalue
+    if p_value < FALSE_ALARM:
+        raise CheckFailed(f"case '{case}': {what} are not equally likely (counts {observed.astype(int).tolist()}, "
+                          f"chi-square p = {p_value:.1e}); draw each one uniformly and independently")
+
+
 def expect_normal(sample: Any, case: str, what: str, mean: float = 0.0, std: float = 1.0) -> None:
     """Draws from the normal distribution N(mean, std²), judged on the whole shape (Kolmogorov–Smirnov), not only the
     mean and spread: a uniform or Laplace sample rescaled to the right mean and std fails."""

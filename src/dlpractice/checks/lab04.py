@@ -15,8 +15,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_dtype, expect_equal
-from dlpractice.checks.distributions import expect_count, expect_differs, expect_spread
+from dlpractice.checks.core import CheckFailed, as_bool, exercise, expect, expect_close, expect_dtype, expect_equal
+from dlpractice.checks.distributions import expect_count, expect_differs, expect_spread, expect_uniform
 from dlpractice.checks.tensors import answer, close, expect_tensor, isolated
 
 __all__ = ["dropout", "batch_norm_train", "l2_penalty", "random_shift", "early_stopping"]
@@ -321,11 +321,15 @@ def random_shift(fn: Callable[[Tensor, int], Tensor]) -> None:
                                   f"expected all of {sorted(values)}. "
                                   "Hint: both ends are included: torch.randint(0, 2 * s + 1, ...) draws offsets "
                                   "0..2s (its upper bound is excluded).")
-            counts = torch.bincount(drawn + s, minlength=len(values)).float()
-            expect(bool(counts.min() > 0.5 * len(drawn) / len(values)), case, f"{axis} shifts are far from uniform "
-                   f"(counts {counts.int().tolist()}). Hint: draw each offset uniformly from 0..2s.")
+            expect_uniform(torch.bincount(drawn + s, minlength=len(values)), case, f"the {axis} shifts")
         expect(not torch.equal(dy, dx), case, "every image moved as far down as right. Hint: draw dy and dx "
                "independently.")
+        # the (dy, dx) pairs, counted over all (2s + 1)² of them: a dx that depends on dy is not uniform there
+        expect_uniform(torch.bincount((dy + s) * len(values) + dx + s, minlength=len(values) ** 2), case,
+                       "the (vertical, horizontal) shift pairs")
+        again = answer(fn, images, s, case=case + ", called again")
+        expect_tensor(again, case)
+        expect_differs(got, again, case, "shifts")
 
 
 # --------------------------------------------------------------------------- early stopping
@@ -380,8 +384,7 @@ def early_stopping(cls: type) -> None:
         expect(callable(getattr(stopper, "step", None)), where, "the object has no step(val_loss) method.")
         stopped = None
         for epoch, loss in enumerate(losses):
-            said = answer(stopper.step, loss, case=f"{where}, epoch {epoch}")
-            expect(isinstance(said, bool), where, f"step returned {said!r} at epoch {epoch}; expected True or False.")
+            said = as_bool(answer(stopper.step, loss, case=f"{where}, epoch {epoch}"), f"{where}, epoch {epoch}")
             if said:
                 stopped = epoch
                 break
