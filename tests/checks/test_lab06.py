@@ -481,3 +481,24 @@ def test_randomized_copy():
         return clone
 
     fails(check.randomized_copy, convs_only, match="not re-initialised")
+
+    def nudged(model):  # every parameter and statistic changed, but only a little: still the trained network
+        clone = copy.deepcopy(model)
+        for module in clone.modules():
+            if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                module.reset_running_stats()
+        with torch.no_grad():
+            for p in clone.parameters():
+                p.add_(0.01 * torch.randn_like(p))
+        return clone
+
+    fails(check.randomized_copy, nudged, match="still correlated with the trained weights")
+
+    def half_mixed(model):  # half trained, half fresh
+        fresh = explain.randomized_copy(model)
+        with torch.no_grad():
+            for p, q in zip(fresh.parameters(), model.parameters()):
+                p.mul_(0.5).add_(0.5 * q)
+        return fresh
+
+    fails(check.randomized_copy, half_mixed, match="still correlated")

@@ -569,6 +569,10 @@ def randomized_copy(fn: Callable[[nn.Module], nn.Module]) -> None:
                                            ("a colour-image CNN", 3, (6, 10), True)]:
         case = f"{case} in {mode(training)} mode"
         model = tiny_cnn(channels, size, training)
+        with torch.no_grad():  # "trained" weights unrelated to any initialisation: an answer that reseeds (with
+            for p in model.parameters():  # any seed) would otherwise redraw what this model started from
+                if p.dim() >= 2:
+                    p.copy_(torch.randn_like(p) * p.std() + 0.05)
         before = {k: v.clone() for k, v in model.state_dict().items()}
         got = answer(fn, model, case=case)
         expect(got is not None, case, "got None — did you forget to return the copy?")
@@ -584,6 +588,18 @@ def randomized_copy(fn: Callable[[nn.Module], nn.Module]) -> None:
         kept = [name for name, p in got.named_parameters() if torch.equal(p.detach(), before[name])]
         expect(not kept, case, f"these parameters were not re-initialised: {', '.join(kept)}. Hint: call "
                "reset_parameters() on every module of the copy that has one (Conv2d, BatchNorm2d, Linear).")
+        # Re-initialised means drawn afresh, so unrelated to the trained values: their correlation is within
+        # 6/√n of 0 for n independent numbers (a fresh draw fails that about once in 10⁹), where trained weights
+        # plus a little noise, or scaled, or half-mixed, stay correlated.
+        for name, p in got.named_parameters():
+            new, old = p.detach().flatten().double(), before[name].flatten().double()
+            if p.dim() < 2 or new.numel() < 100:
+                continue
+            r = float(torch.corrcoef(torch.stack([new, old]))[0, 1])
+            if abs(r) > 6 / new.numel() ** 0.5:
+                raise CheckFailed(f"case '{case}': '{name}' is still correlated with the trained weights "
+                                  f"(correlation {r:.2f}). Hint: re-initialise means drawing new values "
+                                  "(reset_parameters()), not nudging, scaling or mixing the trained ones.")
         for name, m in got.named_modules():
             if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats:
                 if torch.equal(m.running_mean, before[f"{name}.running_mean"]):
