@@ -390,9 +390,11 @@ def mlp(cls: type) -> None:
         by_shape = {(m.in_features, m.out_features): m for m in linears}
         layers = [by_shape.get(s) for s in ((in_f, hidden), (hidden, hidden), (hidden, out_f))]
         with torch.no_grad():
-            got = model(x)
-            affine = close(model(x[:32] + x[32:]), model(x[:32]) + model(x[32:]) - model(torch.zeros_like(x[:32])),
-                           atol=1e-5)
+            def run(inputs: Tensor) -> Tensor:
+                return answer(model, inputs, case=case)
+
+            got = run(x)
+            affine = close(run(x[:32] + x[32:]), run(x[:32]) + run(x[32:]) - run(torch.zeros_like(x[:32])), atol=1e-5)
             if len(linears) == 3 and all(layers):
                 expected_out = layers[2](F.relu(layers[1](F.relu(layers[0](x)))))
                 if close(got, expected_out):
