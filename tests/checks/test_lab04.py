@@ -59,10 +59,10 @@ def test_dropout():
 
     assert check.dropout(bernoulli_keep)
 
-    def numpy_float64_inside(x, p, training):  # another correct answer: the mask from NumPy's global generator
+    def numpy_float64_inside(x, p, training):  # another correct answer: NumPy arithmetic in float64 inside
         if not training or p == 0:
             return x.clone()
-        keep = torch.from_numpy(np.random.random_sample(tuple(x.shape)) >= p)
+        keep = torch.from_numpy(torch.rand(x.shape, dtype=torch.float64).numpy() >= p)
         return torch.where(keep, x.double() / (1 - p), 0.0).to(x.dtype) if p < 1 else torch.zeros_like(x)
 
     assert check.dropout(numpy_float64_inside)
@@ -124,6 +124,23 @@ def test_dropout():
         return x * (torch.rand(x.shape, generator=gen) >= p) / (1 - p)
 
     fails(check.dropout, private_generator, match="the same mask on every call")
+
+    def generator_made_once(x, p, training, gen=torch.Generator().manual_seed(0)):  # fresh masks, deaf to the seed
+        if not training or p in (0, 1):
+            return regularizers.dropout(x, p, training)
+        return x * (torch.rand(x.shape, generator=gen) >= p) / (1 - p)
+
+    fails(check.dropout, generator_made_once, match="the same torch.manual_seed gave different masks")
+
+    def exactly_p_of_the_entries(x, p, training):  # round(p · n) entries every call: right on average only
+        if not training or p in (0, 1):
+            return regularizers.dropout(x, p, training)
+        dropped = torch.randperm(x.numel())[:round(p * x.numel())]
+        keep = torch.ones(x.numel())
+        keep[dropped] = 0
+        return x * keep.reshape(x.shape) / (1 - p)
+
+    fails(check.dropout, exactly_p_of_the_entries, match="too even")
     fails(check.dropout, lambda x, p, training: regularizers.dropout(x, p, training).detach(), match="cut off from the graph")
 
 

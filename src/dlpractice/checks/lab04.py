@@ -84,6 +84,23 @@ def dropout(fn: Callable[[Tensor, float, bool], Tensor]) -> None:
         expect_close(factor, 1 / (1 - p), case, hint="divide the kept entries by 1 - p")
         expect(abs(got.mean().item() / x.mean().item() - 1) < 0.02, case, "the mean of the output is not the mean of "
                "the input. Hint: inverted dropout preserves the expected value of every entry.")
+    # The masks follow torch.manual_seed (drawn from PyTorch's global generator, as the text asks): the same seed
+    # gives the same masks, so a run is repeatable; and the number dropped varies from call to call as independent
+    # draws make it vary (an answer that drops exactly round(p·n) entries every time does not).
+    case = "training, p=0.5, the global seed fixed twice"
+    x = torch.rand(40, 50) + 0.5
+    masks = []
+    for _ in range(2):
+        torch.manual_seed(11)
+        got = answer(fn, x, 0.5, True, case=case)
+        expect_tensor(got, case)
+        masks.append(got == 0)
+    expect(torch.equal(*masks), case, "the same torch.manual_seed gave different masks. Hint: draw the mask from "
+           "PyTorch's global generator (torch.rand_like(x)), not from a generator of your own or NumPy's.")
+    case = "training, p=0.3, 200 calls on 25 entries"
+    small = torch.rand(25) + 0.5
+    per_call = [int((answer(fn, small, 0.3, True, case=case) == 0).sum()) for _ in range(200)]
+    expect_spread(per_call, 25, 0.3, case, "entries dropped per call")
     case = "training, p=0"
     x = torch.rand(20, 30) + 0.5
     expect_close(answer(fn, x.clone(), 0.0, True, case=case), x, case, hint="with p = 0 nothing is dropped: return x")
