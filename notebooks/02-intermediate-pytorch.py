@@ -469,8 +469,9 @@ for name, curves in schedule_runs.items():
 #
 # Write `derivative(f, x)` that returns $f'(x)$ at **every** point of the tensor `x` (any shape), for an
 # elementwise function `f` (such as `torch.sigmoid` or `nn.GELU()`), with **one** backward pass of autograd. `x`
-# does not require grad; leave it as it was. (Hint: `backward()` needs a scalar. Which scalar has, as its
-# gradient with respect to $x_i$, exactly $f'(x_i)$?)
+# does not require grad; leave it as it was. Return plain numbers of `x`'s dtype: a tensor with no autograd history
+# of its own (`requires_grad` False). (Hint: `backward()` needs a scalar. Which scalar has, as its gradient with
+# respect to $x_i$, exactly $f'(x_i)$?)
 
 # %%
 def derivative(f, x):

@@ -215,6 +215,14 @@ def test_cosine_lr():
 def test_derivative():
     assert check.derivative(activations.derivative)
 
+    def keeps_a_graph(f, x):  # create_graph=True: the derivatives carry autograd history of their own
+        leaf = x.detach().clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(f(leaf).sum(), leaf, create_graph=True)
+        return grad
+
+    fails(check.derivative, keeps_a_graph, match="attached to the autograd graph")
+    fails(check.derivative, lambda f, x: activations.derivative(f, x.float()), match="float64 expected, float32 out")
+
     def with_backward(f, x):
         leaf = x.detach().clone().requires_grad_(True)
         f(leaf).sum().backward()

@@ -171,6 +171,13 @@ def reference_bn(x, gamma, beta, running_mean, running_var, momentum, eps):
 def test_batch_norm_train():
     assert check.batch_norm_train(reference_bn)
 
+    def float32_inside(x, gamma, beta, running_mean, running_var, momentum, eps):  # cast back, but 7 digits lost
+        y, mean, var = reference_bn(x.float(), gamma.float(), beta.float(), running_mean.float(), running_var.float(),
+                                    momentum, eps)
+        return y.to(x.dtype), mean.to(x.dtype), var.to(x.dtype)
+
+    fails(check.batch_norm_train, float32_inside, match="float64, batch of 8")
+
     def with_functional(x, gamma, beta, running_mean, running_var, momentum, eps):
         # F.batch_norm updates the running statistics in place
         y = F.batch_norm(x, running_mean, running_var, gamma, beta, training=True, momentum=momentum, eps=eps)

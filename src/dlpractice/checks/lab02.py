@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
-from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_equal
+from dlpractice.checks.core import CheckFailed, exercise, expect, expect_close, expect_dtype, expect_equal
 from dlpractice.checks.tensors import answer, close, expect_float, expect_tensor, isolated
 
 __all__ = ["table_dataset", "train_epoch", "momentum_step", "cosine_lr", "derivative", "layer_gradient_norms",
@@ -318,10 +318,11 @@ def derivative(fn: Callable[[Callable[[Tensor], Tensor], Tensor], Tensor]) -> No
         leaf = x.clone().requires_grad_(True)
         (expected,) = torch.autograd.grad(f(leaf).sum(), leaf)
         given = x.clone()
-        got = answer(fn, f, given, case=case, hints=hints)
+        got = answer(fn, f, given, case=case, hints=hints, plain=True)
         expect(not given.requires_grad and given.grad is None and torch.equal(given, x), case, "your function changed "
                "the caller's x. Hint: work on a copy: x.detach().clone().requires_grad_(True).")
         expect_tensor(got, case)
+        expect_dtype(got, x.dtype, case)
         expect_equal(tuple(got.shape), tuple(x.shape), case, hint="one derivative per element of x")
         if close(got, expected):
             continue

@@ -140,7 +140,9 @@ def _bn_cases() -> list[tuple[str, Tensor, float, float]]:
             ("batch of 8, 8 features (square)", batch(8, 8), 0.1, 1e-5),
             ("batch of 16, 5 features, eps=0.5", batch(16, 5), 0.1, 0.5),
             ("batch of 2, 6 features, momentum=0.3", batch(2, 6), 0.3, 1e-5),
-            ("a feature that hardly varies, eps=1e-3", tiny, 0.2, 1e-3)]
+            ("a feature that hardly varies, eps=1e-3", tiny, 0.2, 1e-3),
+            # float64 in, float64 out, to float64 precision (float32 inside would be off by ~1e-7)
+            ("float64, batch of 8, 4 features near 1000", batch(8, 4).double() + 1000, 0.1, 1e-5)]
 
 
 @exercise("batch_norm_train")
@@ -150,9 +152,9 @@ def batch_norm_train(fn: Callable[..., tuple[Tensor, Tensor, Tensor]]) -> None:
     -> (y, new running mean, new running var), as nn.BatchNorm1d computes them in training mode."""
     for case, x, momentum, eps in _bn_cases():
         n, d = x.shape
-        gamma, beta = 1 + 0.5 * torch.randn(d), torch.randn(d)
-        running_mean, running_var = torch.randn(d), 0.5 + torch.rand(d)
-        bn = nn.BatchNorm1d(d, eps=eps, momentum=momentum).train()
+        gamma, beta = (1 + 0.5 * torch.randn(d)).to(x.dtype), torch.randn(d).to(x.dtype)
+        running_mean, running_var = torch.randn(d).to(x.dtype), (0.5 + torch.rand(d)).to(x.dtype)
+        bn = nn.BatchNorm1d(d, eps=eps, momentum=momentum, dtype=x.dtype).train()
         with torch.no_grad():
             bn.weight.copy_(gamma)
             bn.bias.copy_(beta)
@@ -187,6 +189,13 @@ def batch_norm_train(fn: Callable[..., tuple[Tensor, Tensor, Tensor]]) -> None:
                     raise CheckFailed(f"case '{case}': the output y is wrong. Hint: {hint}.")
             expect_close(y, expected, case + ", y", atol=1e-4, hint="y = gamma * (x - mean) / sqrt(var + eps) + beta, "
                          "mean and (biased) var of each feature over the batch")
+        if x.dtype == torch.float64:
+            for name, value, right in (("y", y, expected), ("new running mean", new_mean, bn.running_mean),
+                                       ("new running var", new_var, bn.running_var)):
+                expect_tensor(value, f"{case}, {name}")
+                expect_dtype(value, torch.float64, f"{case}, {name}")
+                expect_close(value, right, f"{case}, {name}", atol=1e-9, rtol=1e-9,
+                             hint="compute in the input's dtype: float64 in, float64 all the way")
         for name, got_stat, right, wrongs in [
             ("new running mean", new_mean, bn.running_mean, [
                 (momentum * running_mean + (1 - momentum) * mean, "PyTorch's momentum is the weight of the *new* batch "
