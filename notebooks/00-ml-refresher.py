@@ -484,13 +484,19 @@ print("math.isclose(1e-12, 2e-12):", math.isclose(1e-12, 2e-12))
 
 # %% [markdown]
 # **Exercise 7.** Write `is_close(a, b, rel_tol=1e-9, abs_tol=0.0)` that returns `True` or `False`
-# exactly as `math.isclose` does (without calling it). Mind negative numbers, numbers near zero, and the
-# order of `a` and `b`: `is_close(a, b)` must equal `is_close(b, a)`.
+# exactly as `math.isclose` does (without calling it). Mind negative numbers, numbers near zero, the
+# order of `a` and `b` (`is_close(a, b)` must equal `is_close(b, a)`), and infinities: an infinity is close only
+# to itself, and `nan` to nothing.
 
 # %%
 def is_close(a, b, rel_tol=1e-9, abs_tol=0.0):
     ### BEGIN SOLUTION
-    # TODO: compare |a - b| with the larger of rel_tol * max(|a|, |b|) and abs_tol
+    # TODO: equal numbers (two equal infinities too) are close; any other infinity is not; else compare |a - b| with
+    # TODO: the larger of rel_tol * max(|a|, |b|) and abs_tol
+    if a == b:  # also two equal infinities, for which a - b is nan
+        return True
+    if math.isinf(a) or math.isinf(b):
+        return False
     return abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol)
     ### END SOLUTION
 

@@ -310,12 +310,18 @@ def test_kfold_indices_correct_answers_and_stub():
 # --------------------------------------------------------------------------- is_close
 
 def close_reference(a, b, rel_tol=1e-9, abs_tol=0.0):
+    if a == b:
+        return True
+    if math.isinf(a) or math.isinf(b):
+        return False
     return abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol)
 
 
 def close_alternative(a, b, rel_tol=1e-9, abs_tol=0.0):
     if a == b:
         return True
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return False
     difference = abs(a - b)
     return difference <= abs_tol or difference <= rel_tol * abs(a) or difference <= rel_tol * abs(b)
 
@@ -328,7 +334,12 @@ def close_alternative(a, b, rel_tol=1e-9, abs_tol=0.0):
     (lambda a, b, rel_tol=1e-9, abs_tol=0.0: abs(a - b) <= rel_tol * max(abs(a), abs(b)), "use abs_tol"),
     (lambda a, b, rel_tol=1e-9, abs_tol=0.0: abs(a - b) <= max(rel_tol * max(a, b), abs_tol), "take absolute values"),
     (lambda a, b, rel_tol=1e-9, abs_tol=0.0: abs(a - b) <= max(0.1 * max(abs(a), abs(b)), abs_tol), "differ by 10%"),
-    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: abs(a - b), "return True or False"),
+    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: abs(a - b), "expected True or False"),
+    # the formula alone: inf - inf is nan (never <=), and rel_tol * inf is inf (everything is close to infinity)
+    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol),
+     "an infinity is close to itself"),
+    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: a == b or abs(a - b) <= max(rel_tol * max(abs(a), abs(b)), abs_tol),
+     "infinities of opposite signs are never close"),
 ])
 def test_is_close_mistakes(answer, hint):
     fails(check.is_close, answer, match=re.escape(hint))
@@ -338,6 +349,8 @@ def test_is_close_correct_answers_and_stub():
     assert check.is_close(close_reference) is True
     assert check.is_close(close_alternative) is True
     assert check.is_close(math.isclose) is True
+    assert check.is_close(lambda a, b, rel_tol=1e-9, abs_tol=0.0: np.bool_(math.isclose(a, b, rel_tol=rel_tol,
+                                                                                         abs_tol=abs_tol)))
     assert check.is_close(stub) is False
 
 

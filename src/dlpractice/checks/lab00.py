@@ -23,7 +23,7 @@ from sklearn.dummy import DummyClassifier
 from sklearn.metrics import confusion_matrix, mean_squared_error, precision_recall_fscore_support, r2_score
 from sklearn.model_selection import KFold
 
-from dlpractice.checks.core import CheckFailed, attempt, dtype_name, exercise, expect, expect_close
+from dlpractice.checks.core import CheckFailed, as_bool, attempt, dtype_name, exercise, expect, expect_close
 
 __all__ = ["mse", "r2", "majority_accuracy", "confusion_counts", "precision_recall_f1", "kfold_indices", "is_close"]
 
@@ -354,9 +354,15 @@ def is_close(fn: Callable) -> None:
         ("rel_tol=0.095: 1.1 vs 1.0", (1.1, 1.0), {"rel_tol": 0.095}, symmetric),
         ("rel_tol=0.05: 1.0 vs 1.1", (1.0, 1.1), {"rel_tol": 0.05},
          "use the rel_tol you are given, not a fixed value."),
+        # infinities, as math.isclose treats them: only an infinity is close to itself, whatever the tolerances
+        ("inf vs inf", (math.inf, math.inf), {}, "an infinity is close to itself (inf - inf is nan, so test a == b "
+         "first)."),
+        ("inf vs -inf", (math.inf, -math.inf), {"abs_tol": 1.0}, "infinities of opposite signs are never close."),
+        ("inf vs 1e308", (math.inf, 1e308), {"rel_tol": 0.5}, "an infinity is close to nothing but itself: "
+         "rel_tol * inf is inf, so test for infinities before comparing |a - b| with the tolerance."),
+        ("nan vs nan", (math.nan, math.nan), {}, "nan is close to nothing, not even itself (as math.isclose says)."),
     ]
     for case, (a, b), options, hint in cases:
-        got = answer(fn, a, b, case=case, **options)
-        expect(isinstance(got, (bool, np.bool_)), case, f"return True or False, got {type(got).__name__} {got!r}.")
+        got = as_bool(answer(fn, a, b, case=case, **options), case)
         expected = math.isclose(a, b, **options)
-        expect(bool(got) == expected, case, f"expected {expected}, got {bool(got)}. Hint: {hint}")
+        expect(got == expected, case, f"expected {expected}, got {got}. Hint: {hint}")
