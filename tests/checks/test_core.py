@@ -69,3 +69,14 @@ def test_as_bool_accepts_every_kind_of_true(value):
 def test_as_bool_refuses_what_is_not_a_boolean(value):
     with pytest.raises(CheckFailed, match="expected True or False"):
         as_bool(value, "c")
+
+
+def test_an_error_the_case_expects_must_reach_the_caller():
+    def fails_inside(x):
+        raise RuntimeError("the model failed")
+
+    assert attempt(fails_inside, 1, case="c", raises=RuntimeError) is None
+    with pytest.raises(CheckFailed, match="did not reach the caller"):
+        attempt(lambda x: None, 1, case="c", raises=RuntimeError)
+    with pytest.raises(CheckFailed, match="raised ValueError"):  # another error is still a wrong answer
+        attempt(lambda x: int("x"), 1, case="c", raises=RuntimeError)

@@ -97,6 +97,27 @@ def test_feature_maps_hook():
     assert check.feature_maps_hook(maps_by_walking)
     fails(check.feature_maps_hook, maps_variant(remove=False), match="left 1 hook.*attached.*handle.remove")
     fails(check.feature_maps_hook, maps_variant(), match="overwritten by the ReLU\\(inplace=True\\).*clone")
+
+    def no_finally(model, images, layer):  # right, until the forward pass raises: then the hook stays behind
+        found = []
+        handle = layer.register_forward_hook(lambda module, inputs, output: found.append(output.clone()))
+        was_training = model.training
+        model.eval()
+        with torch.no_grad():
+            model(images)
+        handle.remove()
+        model.train(was_training)
+        return found[-1]
+
+    fails(check.feature_maps_hook, no_finally, match="first layer raises.*left 1 hook.*finally")
+
+    def swallows_errors(model, images, layer):  # cleans up, but hides the error and returns None
+        try:
+            return hooked_maps(model, images, layer)
+        except RuntimeError:
+            return None
+
+    fails(check.feature_maps_hook, swallows_errors, match="did not reach the caller")
     fails(check.feature_maps_hook, maps_variant(evaluate=False), match="training mode")
     fails(check.feature_maps_hook, maps_variant(restore=False), match="left `model` .*in evaluation mode")
     fails(check.feature_maps_hook, maps_variant(keep="input"), match="the layer's \\*input\\*")

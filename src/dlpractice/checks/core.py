@@ -91,26 +91,31 @@ def exercise(name: str) -> Callable:
 
 
 def attempt(fn: Callable, *args: Any, case: str, changes: tuple = (), plain: bool = False, keeps_rng: bool = False,
-            fresh: bool = False, **kwargs: Any) -> Any:
+            fresh: bool = False, raises: type[Exception] | None = None, **kwargs: Any) -> Any:
     """Call the student's code and hold it to what every exercise asks (see `side_effects`).
 
     `changes`: the positions (or keyword names) of the arguments the exercise is meant to change, such as a model it
     trains; every other array, tensor and model must be left as it was. `plain=True`: the result must carry no
     autograd history. `keeps_rng=True`: the global random generators must not be used. `fresh=True`: the result
-shares no memory with the inputs. An error other than the stub's
-    NotImplementedError, and any side effect, is a failed case.
+    shares no memory with the inputs. An error other than the stub's NotImplementedError, and any side effect, is a
+    failed case. `raises=SomeError`: the case hands the answer an input on which it must fail (a model whose forward
+    pass raises); that error must reach the caller, and everything above is still checked (a hook left behind by
+    the failed call, say). Returns None then.
     """
     try:
         with watched(fn, args, kwargs, changes, keeps_rng, fresh) as results:
             results.append(fn(*args, **kwargs))
     except SideEffect as effect:
         raise CheckFailed(f"case '{case}': {effect}") from None
-    except NotImplementedError as err:
+    except Exception as err:  # any error in student code is reported, never shown as our traceback
+        if raises is not None and isinstance(err, raises) and not is_stub(err):
+            return None
         if is_stub(err):
             raise
-        raise CheckFailed(f"case '{case}': your code raised NotImplementedError: {err}") from None
-    except Exception as err:  # any error in student code is reported, never shown as our traceback
         raise CheckFailed(f"case '{case}': your code raised {type(err).__name__}: {err}") from None
+    if raises is not None:
+        raise CheckFailed(f"case '{case}': the {raises.__name__} raised inside did not reach the caller; let it "
+                          "through (clean up in a `finally:` block rather than catching it)")
     if plain and attached(results[0]):
         raise CheckFailed(f"case '{case}': your result is still attached to the autograd graph (requires_grad=True); "
                           "return plain values: compute under `torch.no_grad()` or `.detach()` the result")

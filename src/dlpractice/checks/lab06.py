@@ -55,6 +55,13 @@ class TinyCNN(nn.Module):
         return self.classifier(self.features(x))
 
 
+class Failing(nn.Module):
+    """A layer whose forward pass raises, as a bug in a model would."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        raise RuntimeError("this layer fails")
+
+
 def tiny_cnn(channels: int, size: tuple[int, int], training: bool, classes: int = 5, inplace: bool = False) -> TinyCNN:
     """A TinyCNN as if trained (weights moved away from their initial values, batch norm with statistics of its
     own), in the given mode."""
@@ -205,6 +212,12 @@ def feature_maps_hook(fn: Callable[[nn.Module, Tensor, nn.Module], Tensor]) -> N
                     shape_hint=f"the layer's output has shape {tuple(expected.shape)}: (N, channels, h, w).")
         expect(not got.requires_grad, case, "the maps still carry the autograd graph. Hint: run the model under "
                "`with torch.no_grad():` — no gradient is needed to look at the maps, and the graph holds memory.")
+    # A forward pass that fails before reaching the layer: the error reaches the caller, and the hook and the mode
+    # are still put back (attempt checks both, also when the answer raises) — what a `finally:` is for.
+    case = "a model whose first layer raises, in training mode"
+    model = tiny_cnn(1, (8, 8), True)
+    model.features[0] = Failing()
+    answer(fn, model, torch.randn(2, 1, 8, 8), module_named(model, "features.2"), case=case, raises=RuntimeError)
 
 
 # --------------------------------------------------------------------------- saliency
