@@ -18,7 +18,8 @@
 # `check.mse(mse)`, which runs your function on several cases (including some this notebook never
 # shows), compares it with scikit-learn, and tells you what is wrong when it is. Until you write your
 # answer, the check says *not attempted*; the rest of the notebook still runs, because it never uses
-# your functions — it uses scikit-learn's.
+# your functions — it uses scikit-learn's. As with any library function, yours must leave their arguments
+# as they are (no in-place changes such as `y.sort()` or `y_true -= y_pred`) and compute floats in float64.
 
 # %%
 import math
@@ -80,7 +81,8 @@ print(f"{len(y_train)} training rows, {len(y_test)} test rows")
 #   the mean of the measured values. $R^2 = 1$ is perfect, $R^2 = 0$ is no better than always
 #   predicting $\bar y$, and $R^2 < 0$ is *worse* than that. It has no units, so it compares across problems.
 #
-# **Exercise 1.** Write `mse(y_true, y_pred)`: both are 1-D NumPy arrays of the same length; return one number.
+# **Exercise 1.** Write `mse(y_true, y_pred)`: both are 1-D NumPy arrays of the same length (`y_true` may hold
+# integers, `y_pred` floats; the values may be large, such as 1e8 + a few units); return one number.
 
 # %%
 def mse(y_true, y_pred):
@@ -95,9 +97,11 @@ check.mse(mse)
 # %% [markdown]
 # **Exercise 2.** Write `r2(y_true, y_pred)` from the formula above (not with `r2_score`).
 #
-# One edge case: when every value of `y_true` is the same, $SS_\text{tot} = 0$ and the formula divides
-# by zero. Do what scikit-learn does: return `1.0` if the predictions are perfect ($SS_\text{res} = 0$)
-# and `0.0` otherwise.
+# The arrays are as in exercise 1, with at least two samples. Compute $SS_\text{tot}$ from the deviations
+# $y_i - \bar y$ as written: the shortcut $\sum_i y_i^2 - n\bar y^2$ loses every digit when the values are
+# large and close together (around 1e8, say). One edge case: when every value of `y_true` is the same,
+# $SS_\text{tot} = 0$ and the formula divides by zero. Do what scikit-learn does: return `1.0` if the
+# predictions are perfect ($SS_\text{res} = 0$) and `0.0` otherwise.
 
 # %%
 def r2(y_true, y_pred):
@@ -280,9 +284,9 @@ for name, pred in predictions.items():
 # This is scikit-learn's layout: rows are the true classes, columns the predicted ones, so
 # `confusion_matrix(y_true, y_pred)` is `[[tn, fp], [fn, tp]]`.
 #
-# **Exercise 4.** Write `confusion_counts(y_true, y_pred)` for labels 0/1: return the four counts
-# `(tn, fp, fn, tp)` — the order of `confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()`. Count all
-# four even when a class never appears in `y_true` or `y_pred`.
+# **Exercise 4.** Write `confusion_counts(y_true, y_pred)` for labels 0/1 (integer arrays): return the four
+# counts `(tn, fp, fn, tp)`, as integers, in the order of `confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()`.
+# Count all four even when a class never appears in `y_true` or `y_pred`.
 
 # %%
 def confusion_counts(y_true, y_pred):
@@ -367,7 +371,7 @@ plt.show()
 # scores, and their spread.
 #
 # **Exercise 6.** Write `kfold_indices(n_samples, k)` that returns a list of $k$ pairs
-# `(train_indices, test_indices)` (integer arrays), exactly the folds of `KFold(n_splits=k)` without
+# `(train_indices, test_indices)` (1-D integer arrays), exactly the folds of `KFold(n_splits=k)` without
 # shuffling: fold $i$ tests the $i$-th block of consecutive indices and trains on all the others. When
 # $k$ does not divide `n_samples`, the first `n_samples % k` folds get one extra sample each
 # (`KFold(3)` on 10 samples tests on 4, 3 and 3 samples). You may assume $2 \le k \le$ `n_samples`.

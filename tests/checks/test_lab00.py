@@ -39,6 +39,56 @@ def test_mse_correct_answers_and_stub():
     assert check.mse(stub) is False
 
 
+# The kinds every check covers (checks/README.md): side effects, inputs the cases never showed, numerics and types.
+
+def mse_in_place(y_true, y_pred):
+    y_true -= y_pred  # saves memory, and changes the caller's array
+    return np.mean(y_true ** 2)
+
+
+def mse_integer_buffer(y_true, y_pred):
+    squared = np.zeros_like(y_true)  # an integer array when y_true holds integers
+    for i in range(len(y_true)):
+        squared[i] = (y_true[i] - y_pred[i]) ** 2
+    return squared.mean()
+
+
+def mse_float32_inside(y_true, y_pred):
+    d = y_true.astype(np.float32) - y_pred.astype(np.float32)
+    return float(np.mean(d * d))
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (mse_in_place, "changed `y_true` in place"),
+    (mse_integer_buffer, "y_true may hold integers"),
+    (mse_float32_inside, "values around 1e8"),
+    (lambda t, p: np.mean((t - p) ** 2).astype(np.float32), "float64 in, float32 out"),
+])
+def test_mse_kinds(answer, hint):
+    fails(check.mse, answer, match=re.escape(hint))
+
+
+def mse_torch(y_true, y_pred):
+    import torch
+
+    t, p = torch.as_tensor(y_true, dtype=torch.float64), torch.as_tensor(y_pred, dtype=torch.float64)
+    return torch.mean((t - p) ** 2)  # a float64 0-d tensor is one number too
+
+
+def mse_loop(y_true, y_pred):
+    return sum((a - b) ** 2 for a, b in zip(y_true, y_pred)) / len(y_true)
+
+
+def mse_longdouble(y_true, y_pred):
+    d = np.asarray(y_true, dtype=np.longdouble) - np.asarray(y_pred, dtype=np.longdouble)
+    return np.mean(d * d)  # finer than float64: not a loss of precision
+
+
+def test_mse_correct_answers_written_differently():
+    for answer in (mse_torch, mse_loop, mse_longdouble, lambda t, p: np.average(np.square(np.subtract(t, p))).item()):
+        assert check.mse(answer) is True
+
+
 # --------------------------------------------------------------------------- r2
 
 def r2_reference(y_true, y_pred):
@@ -86,6 +136,64 @@ def test_r2_correct_answers_and_stub():
     assert check.r2(stub) is False
 
 
+def r2_one_pass(y_true, y_pred):
+    n = len(y_true)
+    ss_tot = np.sum(y_true ** 2) - n * np.mean(y_true) ** 2  # cancels catastrophically for values around 1e8
+    ss_res = np.sum((y_true - y_pred) ** 2)
+    if ss_tot == 0:
+        return 1.0 if ss_res == 0 else 0.0
+    return 1 - ss_res / ss_tot
+
+
+def r2_in_place(y_true, y_pred):
+    ss_res = np.sum((y_true - y_pred) ** 2)
+    y_true -= y_true.mean()
+    ss_tot = np.sum(y_true ** 2)
+    return 1.0 if ss_tot == 0 and ss_res == 0 else 0.0 if ss_tot == 0 else 1 - ss_res / ss_tot
+
+
+def r2_always_one_for_constant(y_true, y_pred):
+    ss_tot = np.sum((y_true - y_true.mean()) ** 2)
+    return 1.0 if ss_tot == 0 else 1 - np.sum((y_true - y_pred) ** 2) / ss_tot
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (r2_one_pass, "lose all precision"),
+    (r2_in_place, "changed `y_true` in place"),
+    (r2_always_one_for_constant, "return 1.0 if the predictions are perfect (SS_res = 0), else 0.0"),
+])
+def test_r2_kinds(answer, hint):
+    fails(check.r2, answer, match=re.escape(hint))
+
+
+def r2_loop(y_true, y_pred):
+    mean = sum(y_true) / len(y_true)
+    ss_res = sum((a - b) ** 2 for a, b in zip(y_true, y_pred))
+    ss_tot = sum((a - mean) ** 2 for a in y_true)
+    if ss_tot == 0:
+        return 1.0 if ss_res == 0 else 0.0
+    return 1 - ss_res / ss_tot
+
+
+def r2_torch(y_true, y_pred):
+    import torch
+
+    t, p = torch.from_numpy(y_true).double(), torch.from_numpy(y_pred).double()
+    ss_tot, ss_res = ((t - t.mean()) ** 2).sum(), ((t - p) ** 2).sum()
+    return float(ss_res == 0) if ss_tot == 0 else (1 - ss_res / ss_tot).item()
+
+
+def r2_ptp(y_true, y_pred):
+    if np.ptp(y_true) == 0:
+        return np.float64(np.array_equal(y_true, y_pred))
+    return 1 - np.sum((y_true - y_pred) ** 2) / np.sum((y_true - y_true.mean()) ** 2)
+
+
+def test_r2_correct_answers_written_differently():
+    for answer in (r2_loop, r2_torch, r2_ptp):
+        assert check.r2(answer) is True
+
+
 # --------------------------------------------------------------------------- majority_accuracy
 
 def majority_reference(y):
@@ -114,6 +222,40 @@ def test_majority_accuracy_correct_answers_and_stub():
     assert check.majority_accuracy(majority_alternative) is True
     assert check.majority_accuracy(lambda y: np.bincount(y).max() / len(y)) is True
     assert check.majority_accuracy(stub) is False
+
+
+def majority_sorting_in_place(y):
+    y.sort()  # sorts the caller's labels
+    best = run = 1
+    for previous, label in zip(y[:-1], y[1:]):
+        run = run + 1 if label == previous else 1
+        best = max(best, run)
+    return best / len(y)
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (majority_sorting_in_place, "changed `y` in place"),
+    (lambda y: np.mean(y == int(np.median(y))), "three classes, the largest is 2"),  # the median label
+    (lambda y: max(np.mean(y == 0), np.mean(y == 1)), "labels 3 and 7"),
+])
+def test_majority_accuracy_kinds(answer, hint):
+    fails(check.majority_accuracy, answer, match=re.escape(hint))
+
+
+def majority_torch(y):
+    import torch
+
+    return (torch.bincount(torch.as_tensor(y)).max() / len(y)).item()
+
+
+def majority_list_count(y):
+    labels = list(y)
+    return labels.count(max(set(labels), key=labels.count)) / len(labels)
+
+
+def test_majority_accuracy_correct_answers_written_differently():
+    for answer in (majority_torch, majority_list_count):
+        assert check.majority_accuracy(answer) is True
 
 
 # --------------------------------------------------------------------------- confusion_counts
@@ -168,6 +310,45 @@ def test_confusion_counts_correct_answers_and_stub():
     assert check.confusion_counts(counts_reference) is True
     assert check.confusion_counts(counts_alternative) is True
     assert check.confusion_counts(stub) is False
+
+
+def counts_in_place(y_true, y_pred):
+    y_pred *= 2  # codes 0..3 from the caller's own array
+    return tuple(np.bincount(y_true + y_pred, minlength=4)[[0, 2, 1, 3]])
+
+
+def counts_from_means(y_true, y_pred):
+    n = len(y_true)
+    tp, fp, fn = n * np.mean(y_true * y_pred), n * np.mean((1 - y_true) * y_pred), n * np.mean(y_true * (1 - y_pred))
+    return n - tp - fp - fn, fp, fn, tp
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (counts_in_place, "changed `y_pred` in place"),
+    (counts_from_means, "counts are integers"),
+])
+def test_confusion_counts_kinds(answer, hint):
+    fails(check.confusion_counts, answer, match=re.escape(hint))
+
+
+def counts_loop(y_true, y_pred):
+    tn = fp = fn = tp = 0
+    for t, p in zip(y_true, y_pred):
+        if t == 1:
+            tp, fn = (tp + 1, fn) if p == 1 else (tp, fn + 1)
+        else:
+            fp, tn = (fp + 1, tn) if p == 1 else (fp, tn + 1)
+    return [tn, fp, fn, tp]
+
+
+def counts_dot(y_true, y_pred):
+    tp = y_true @ y_pred
+    return len(y_true) - y_true.sum() - y_pred.sum() + tp, y_pred.sum() - tp, y_true.sum() - tp, tp
+
+
+def test_confusion_counts_correct_answers_written_differently():
+    for answer in (counts_loop, counts_dot, lambda t, p: np.bincount(2 * t + p, minlength=4)):
+        assert check.confusion_counts(answer) is True
 
 
 # --------------------------------------------------------------------------- precision_recall_f1
@@ -230,6 +411,61 @@ def test_precision_recall_f1_correct_answers_and_stub():
     assert check.precision_recall_f1(prf_reference) is True
     assert check.precision_recall_f1(prf_alternative) is True
     assert check.precision_recall_f1(stub) is False
+
+
+def prf_in_place(cm):
+    cm[cm == 0] = 1  # "avoids" a division by zero in the caller's matrix
+    (tn, fp), (fn, tp) = cm
+    p, r = tp / (tp + fp), tp / (tp + fn)
+    return p, r, 2 * p * r / (p + r)
+
+
+def prf_f1_unguarded(cm):
+    (tn, fp), (fn, tp) = cm
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * p * r / (p + r) if tp + fp and tp + fn else 0.0  # p + r is 0 when tp = 0, fp > 0, fn > 0
+    return p, r, f1
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (prf_in_place, "changed `cm` in place"),
+    (prf_f1_unguarded, "tp = 0, with false positives and false negatives"),
+])
+def test_precision_recall_f1_kinds(answer, hint):
+    with np.errstate(all="ignore"):
+        fails(check.precision_recall_f1, answer, match=re.escape(hint))
+
+
+def prf_nan_to_num(cm):
+    cm = np.asarray(cm, dtype=float)
+    with np.errstate(all="ignore"):
+        p = np.nan_to_num(cm[1, 1] / cm[:, 1].sum())
+        r = np.nan_to_num(cm[1, 1] / cm[1].sum())
+        return np.array([p, r, np.nan_to_num(2 * p * r / (p + r))])
+
+
+def prf_divide_where(cm):
+    tp, fp, fn = cm[1, 1], cm[0, 1], cm[1, 0]
+    top = np.array([tp, tp, 2 * tp], dtype=float)
+    bottom = np.array([tp + fp, tp + fn, 2 * tp + fp + fn], dtype=float)
+    return tuple(np.divide(top, bottom, out=np.zeros(3), where=bottom > 0))
+
+
+def prf_torch(cm):
+    import torch
+
+    c = torch.as_tensor(cm, dtype=torch.float64)
+    tp, fp, fn = c[1, 1], c[0, 1], c[1, 0]
+    zero = torch.zeros((), dtype=torch.float64)
+    p = tp / (tp + fp) if tp + fp > 0 else zero
+    r = tp / (tp + fn) if tp + fn > 0 else zero
+    return torch.stack([p, r, 2 * p * r / (p + r) if p + r > 0 else zero])
+
+
+def test_precision_recall_f1_correct_answers_written_differently():
+    for answer in (prf_nan_to_num, prf_divide_where, prf_torch):
+        assert check.precision_recall_f1(answer) is True
 
 
 # --------------------------------------------------------------------------- kfold_indices
@@ -307,6 +543,52 @@ def test_kfold_indices_correct_answers_and_stub():
     assert check.kfold_indices(stub) is False
 
 
+def kfold_argwhere(n_samples, k):
+    folds, start = [], 0
+    for i in range(k):
+        size = n_samples // k + (i < n_samples % k)
+        mask = np.zeros(n_samples, dtype=bool)
+        mask[start:start + size] = True
+        folds.append((np.argwhere(~mask), np.argwhere(mask)))  # columns (m, 1): X[test] is three-dimensional
+        start += size
+    return folds
+
+
+def kfold_ceil(n_samples, k):
+    size = -(-n_samples // k)  # ceil: 4, 4, 2 for 10 samples in 3 folds
+    indices = np.arange(n_samples)
+    return [(np.setdiff1d(indices, indices[i * size:(i + 1) * size]), indices[i * size:(i + 1) * size])
+            for i in range(k)]
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (kfold_argwhere, "must be 1-D arrays"),
+    (kfold_ceil, "test fold sizes are [4, 4, 2], expected [4, 3, 3]"),
+])
+def test_kfold_indices_kinds(answer, hint):
+    fails(check.kfold_indices, answer, match=re.escape(hint))
+
+
+def kfold_generator(n_samples, k):
+    start = 0
+    for i in range(k):
+        size = n_samples // k + (i < n_samples % k)
+        yield list(range(start)) + list(range(start + size, n_samples)), range(start, start + size)
+        start += size
+
+
+def kfold_where(n_samples, k):
+    fold_of = np.repeat(np.arange(k), [n_samples // k + (i < n_samples % k) for i in range(k)])
+    return [(np.where(fold_of != i)[0], np.where(fold_of == i)[0].astype(np.int32)) for i in range(k)]
+
+
+def test_kfold_indices_correct_answers_written_differently():
+    from sklearn.model_selection import KFold
+
+    for answer in (kfold_generator, kfold_where, lambda n, k: list(KFold(n_splits=k).split(np.arange(n)))):
+        assert check.kfold_indices(answer) is True
+
+
 # --------------------------------------------------------------------------- is_close
 
 def close_reference(a, b, rel_tol=1e-9, abs_tol=0.0):
@@ -352,6 +634,39 @@ def test_is_close_correct_answers_and_stub():
     assert check.is_close(lambda a, b, rel_tol=1e-9, abs_tol=0.0: np.bool_(math.isclose(a, b, rel_tol=rel_tol,
                                                                                          abs_tol=abs_tol)))
     assert check.is_close(stub) is False
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: a == b or abs(a - b) < max(rel_tol * max(abs(a), abs(b)), abs_tol),
+     "compare with <=, not <"),
+    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: a == b or (math.isfinite(a) and math.isfinite(b) and abs(a - b)
+                                                         <= rel_tol * max(abs(a), abs(b)) + abs_tol), "not their sum"),
+    (lambda a, b, rel_tol=1e-9, abs_tol=0.0: int(close_reference(a, b, rel_tol, abs_tol)), "expected True or False"),
+])
+def test_is_close_kinds(answer, hint):
+    fails(check.is_close, answer, match=re.escape(hint))
+
+
+def close_numpy(a, b, rel_tol=1e-9, abs_tol=0.0):
+    a, b = np.float64(a), np.float64(b)
+    if a == b:
+        return np.bool_(True)
+    if np.isinf(a) or np.isinf(b):
+        return np.bool_(False)
+    return np.abs(a - b) <= np.maximum(rel_tol * np.maximum(np.abs(a), np.abs(b)), abs_tol)  # an np.bool_
+
+
+def close_relative_difference(a, b, rel_tol=1e-9, abs_tol=0.0):
+    if a == b:
+        return True
+    if math.isinf(a) or math.isinf(b):
+        return False
+    return abs(a - b) / max(abs(a), abs(b)) <= rel_tol or abs(a - b) <= abs_tol
+
+
+def test_is_close_correct_answers_written_differently():
+    for answer in (close_numpy, close_relative_difference):
+        assert check.is_close(answer) is True
 
 
 def test_every_check_is_tested_here():

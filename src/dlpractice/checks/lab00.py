@@ -61,9 +61,10 @@ def numbers_of(got: Any, case: str, what: str) -> np.ndarray:
 
 
 def expect_float64(got: Any, case: str) -> None:
-    """A float result computed from float64 data is float64 (a Python float is): float32 loses digits on the way."""
+    """A float result computed from float64 data keeps float64 precision (a Python float does; np.longdouble is
+    finer still): float32 or float16 lose digits on the way."""
     dtype = getattr(got, "dtype", None)
-    if dtype is not None and dtype_name(dtype).startswith("float") and dtype_name(dtype) != "float64":
+    if dtype is not None and dtype_name(dtype) in ("float32", "float16", "bfloat16"):
         raise CheckFailed(f"case '{case}': float64 in, {dtype_name(dtype)} out; compute in float64 "
                           "(no `.astype(np.float32)` or `torch.float32` on the way)")
 
@@ -165,7 +166,7 @@ def r2(fn: Callable) -> None:
         with np.errstate(divide="ignore", invalid="ignore"):
             ss_tot = np.sum((y_true - y_true.mean()) ** 2)
             correlation = np.corrcoef(y_true, y_pred)[0, 1] if np.std(y_true) * np.std(y_pred) > 0 else np.nan
-            mistakes = [(bad, CONSTANT_TARGET) for bad in (np.nan, np.inf, -np.inf) if ss_tot == 0] + [
+            mistakes = [
                 (1 - ss_res / np.sum(y_true ** 2), "SS_tot is the spread of y_true around its *mean*: "
                  "sum((y_true - y_true.mean())**2), not sum(y_true**2)."),
                 (ss_res / ss_tot, "R² = 1 - SS_res/SS_tot: you returned SS_res/SS_tot."),
@@ -174,6 +175,10 @@ def r2(fn: Callable) -> None:
                 (correlation ** 2, "R² is not the squared correlation: predictions off by a constant are perfectly "
                  "correlated with y_true, yet wrong. Use 1 - SS_res/SS_tot."),
             ]
+        # with a constant target the classic mistakes degenerate (1 - SS_tot/SS_res is 1), and around 1e8 rounding
+        # makes any wrong value look like one (1 - SS_res/Σy² ≈ 1): there only the case's own hint is right
+        if hint in (CONSTANT_TARGET, LARGE):
+            mistakes = []
         compare(got, r2_score(y_true, y_pred), case, mistakes,
                 hint=hint or ("R² = 1 - SS_res/SS_tot with SS_res = Σ(y_true - y_pred)², "
                               "SS_tot = Σ(y_true - mean(y_true))²."))
@@ -183,7 +188,8 @@ def r2(fn: Callable) -> None:
 
 @exercise("majority_accuracy")
 def majority_accuracy(fn: Callable) -> None:
-    """`fn(y)` -> the accuracy on `y` of always predicting its most frequent label (DummyClassifier's most_frequent)."""
+    """`fn(y)` -> the accuracy on `y` (non-negative integer labels, any number of classes) of always predicting its
+    most frequent label (DummyClassifier's most_frequent)."""
     rng = np.random.default_rng(2)
     cases = [
         ("95 of class 0, 5 of class 1", np.array([0] * 95 + [1] * 5)),
@@ -192,6 +198,11 @@ def majority_accuracy(fn: Callable) -> None:
         ("labels 3 and 7", np.array([3] * 4 + [7] * 6)),
         ("a single class", np.array([1] * 12)),
         ("a tie (5 and 5)", np.array([0] * 5 + [1] * 5)),
+        ("three classes, the largest is 2", np.array([0] * 20 + [1] * 30 + [2] * 50)),
+        # the median (1) and the mean label (about 1) are not the most frequent one (0)
+        ("the most frequent label is 0, the middle one is 1", np.array([0] * 40 + [1] * 25 + [2] * 35)),
+        ("labels 2 and 1000", np.array([1000] * 6 + [2] * 4)),
+        ("a single sample", np.array([4])),
     ]
     for case, y in cases:
         y = rng.permutation(y)
@@ -227,12 +238,16 @@ def binary_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
         ("perfect predictions", mixed, mixed.copy()),
         ("the model always predicts 1", mixed, np.ones(8, dtype=int)),
         ("only class 0, in y_true and in y_pred", np.zeros(6, dtype=int), np.zeros(6, dtype=int)),
+        ("only class 1, in y_true and in y_pred", np.ones(5, dtype=int), np.ones(5, dtype=int)),
+        # both denominators of precision and recall are non-zero, yet tp = 0: F1 is 0 / 0
+        ("tp = 0, with false positives and false negatives", np.array([1, 0, 1, 0, 0]), np.array([0, 1, 0, 0, 1])),
+        ("a single sample, truly and predicted 1", np.array([1]), np.array([1])),
     ]
 
 
 @exercise("confusion_counts")
 def confusion_counts(fn: Callable) -> None:
-    """`fn(y_true, y_pred)` -> (tn, fp, fn, tp) for labels 0/1,
+    """`fn(y_true, y_pred)` -> (tn, fp, fn, tp) for labels 0/1, four integers,
     as `confusion_matrix(y_true, y_pred, labels=[0, 1]).ravel()`."""
     for case, y_true, y_pred in binary_cases():
         got = answer(fn, y_true, y_pred, case=case)
@@ -249,6 +264,9 @@ def confusion_counts(fn: Callable) -> None:
         ], hint="count all four, even when a class never appears: tn = (y_true == 0) & (y_pred == 0), "
                 "fp = (y_true == 0) & (y_pred == 1), fn = (y_true == 1) & (y_pred == 0), tp = both 1.",
            what="four counts (tn, fp, fn, tp)")
+        # counts are integers: n * np.mean(...) gives floats such as 2.9999999999999996
+        expect(np.asarray(got).dtype.kind in "iu", case, f"got {got!r}: counts are integers; count with "
+               "np.sum(...) or np.count_nonzero(...) on boolean masks, not n * np.mean(...).")
 
 
 ZERO_DIVISION = ("when a denominator is 0 (the model never predicts 1, so tp + fp = 0; or y_true has no 1, "
@@ -266,7 +284,7 @@ def precision_recall_f1(fn: Callable) -> None:
     for case, y_true, y_pred in binary_cases():
         cm = confusion_matrix(y_true, y_pred, labels=[0, 1])
         (tn, fp), (fn_, tp) = cm
-        zero_denominator = tp + fp == 0 or tp + fn_ == 0
+        zero_denominator = tp == 0  # then precision, recall or F1 (or all three) is 0 / 0
         got = answer(fn, cm, case=case, hint=ZERO_DIVISION if zero_denominator else "")
         values = numbers_of(got, case, "three numbers (precision, recall, f1)")
         expect(not np.isnan(values).any(), case, f"got {fmt(values)}, which holds NaN. Hint: {ZERO_DIVISION}")
@@ -286,8 +304,11 @@ def precision_recall_f1(fn: Callable) -> None:
 
 @exercise("kfold_indices")
 def kfold_indices(fn: Callable) -> None:
-    """`fn(n_samples, k)` -> k pairs (train_indices, test_indices), the folds of `KFold(n_splits=k)` (no shuffling)."""
-    for n, k in [(10, 5), (11, 3), (10, 3), (7, 7), (5, 2), (103, 10)]:
+    """`fn(n_samples, k)` -> k pairs (train_indices, test_indices) of 1-D integer arrays, the folds of
+    `KFold(n_splits=k)` (no shuffling), for 2 <= k <= n_samples."""
+    # uneven sizes where ceil, round and floor differ: (10, 3) floors to 3, rounds to 3, ceils to 4; (19, 10) has
+    # nine folds of 2 and one of 1; (2, 2) and (3, 2) are the smallest data sets the text allows
+    for n, k in [(10, 5), (11, 3), (10, 3), (7, 7), (5, 2), (103, 10), (19, 10), (2, 2), (3, 2)]:
         case = f"n_samples={n}, k={k}"
         folds = answer(fn, n, k, case=case)
         expect(folds is not None, case, "got None — did you forget to return the list of folds?")
@@ -298,6 +319,10 @@ def kfold_indices(fn: Callable) -> None:
                               f"got {type(folds).__name__}.") from None
         reference = [test for _, test in KFold(n_splits=k).split(np.zeros(n))]
         expect(len(folds) == k, case, f"expected {k} (train, test) pairs, one per fold, got {len(folds)}.")
+        # X[test] must select rows: np.argwhere(mask) gives a column (m, 1), which makes X[test] three-dimensional
+        shapes = [a.shape for pair in folds for a in pair if a.ndim != 1]
+        expect(not shapes, case, f"indices must be 1-D arrays, got one of shape {shapes[:1]}: "
+               "np.argwhere gives a column; use np.flatnonzero(mask) or np.arange(start, stop).")
         tests = [test.ravel() for _, test in folds]
         expect(all(a.size == 0 or (np.issubdtype(a.dtype, np.integer) and a.min() >= 0 and a.max() < n)
                    for pair in folds for a in pair), case,
@@ -332,11 +357,14 @@ def kfold_indices(fn: Callable) -> None:
 
 @exercise("is_close")
 def is_close(fn: Callable) -> None:
-    """`fn(a, b, rel_tol=1e-9, abs_tol=0.0)` -> True/False, as `math.isclose`."""
+    """`fn(a, b, rel_tol=1e-9, abs_tol=0.0)` -> True/False (a Python bool or NumPy's np.bool_), as `math.isclose`,
+    infinities and NaN included: an infinity is close only to itself, NaN to nothing."""
     absolute = ("a fixed absolute tolerance is wrong for numbers far from 1: "
                 "scale the tolerance with the size of the numbers, |a - b| <= rel_tol * max(|a|, |b|).")
     symmetric = ("the answer must not depend on the order of a and b: "
                  "scale rel_tol by max(|a|, |b|), not by |a| or |b| alone.")
+    boundary = "a difference exactly equal to the tolerance is close: compare with <=, not <."
+    nan = "nan is close to nothing, not even itself (as math.isclose says)."
     cases = [
         ("0.1 + 0.2 vs 0.3", (0.1 + 0.2, 0.3), {}, "0.1 + 0.2 is 0.30000000000000004 in binary floating point: "
          "never compare floats with ==; compare |a - b| with a tolerance."),
@@ -354,15 +382,30 @@ def is_close(fn: Callable) -> None:
         ("rel_tol=0.095: 1.1 vs 1.0", (1.1, 1.0), {"rel_tol": 0.095}, symmetric),
         ("rel_tol=0.05: 1.0 vs 1.1", (1.0, 1.1), {"rel_tol": 0.05},
          "use the rel_tol you are given, not a fixed value."),
+        # values exactly on a tolerance (all exact in binary): `<` instead of `<=` fails these
+        ("a = b = 0 (integers)", (0, 0), {}, boundary),
+        ("exactly on abs_tol: 1.0 vs 1.5, abs_tol=0.5", (1.0, 1.5), {"abs_tol": 0.5}, boundary),
+        ("exactly on rel_tol: 1.0 vs 2.0, rel_tol=0.5", (1.0, 2.0), {"rel_tol": 0.5}, boundary),
+        ("rel_tol=0.1 and abs_tol=0.1: 1.0 vs 1.15", (1.0, 1.15), {"rel_tol": 0.1, "abs_tol": 0.1},
+         "the tolerance is the larger of rel_tol * max(|a|, |b|) and abs_tol, not their sum."),
         # infinities, as math.isclose treats them: only an infinity is close to itself, whatever the tolerances
         ("inf vs inf", (math.inf, math.inf), {}, "an infinity is close to itself (inf - inf is nan, so test a == b "
          "first)."),
+        ("-inf vs -inf", (-math.inf, -math.inf), {}, "an infinity is close to itself (inf - inf is nan, so test "
+         "a == b first)."),
         ("inf vs -inf", (math.inf, -math.inf), {"abs_tol": 1.0}, "infinities of opposite signs are never close."),
         ("inf vs 1e308", (math.inf, 1e308), {"rel_tol": 0.5}, "an infinity is close to nothing but itself: "
          "rel_tol * inf is inf, so test for infinities before comparing |a - b| with the tolerance."),
-        ("nan vs nan", (math.nan, math.nan), {}, "nan is close to nothing, not even itself (as math.isclose says)."),
+        ("-1e308 vs -inf", (-1e308, -math.inf), {}, "an infinity is close to nothing but itself: "
+         "rel_tol * inf is inf, so test for infinities before comparing |a - b| with the tolerance."),
+        ("nan vs nan", (math.nan, math.nan), {}, nan),
+        ("nan vs 1.0, abs_tol=1.0", (math.nan, 1.0), {"abs_tol": 1.0}, nan),
     ]
     for case, (a, b), options, hint in cases:
-        got = as_bool(answer(fn, a, b, case=case, **options), case)
+        got = answer(fn, a, b, case=case, **options)
+        try:
+            value = as_bool(got, case)
+        except CheckFailed as failure:
+            raise CheckFailed(f"{failure}. Hint: return True or False (a comparison gives one).") from None
         expected = math.isclose(a, b, **options)
-        expect(got == expected, case, f"expected {expected}, got {got}. Hint: {hint}")
+        expect(value == expected, case, f"expected {expected}, got {value}. Hint: {hint}")
