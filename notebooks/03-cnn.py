@@ -172,7 +172,8 @@ print(f"largest difference: {(ours - theirs).abs().max():.2e}; "
 #
 # Write `max_pool2d(x, kernel_size, stride=None)` for `x` of shape `(N, C, H, W)`: the max of each
 # `kernel_size`×`kernel_size` window, windows `stride` apart (as in PyTorch, no stride means stride =
-# `kernel_size`). It must equal `F.max_pool2d(x, kernel_size, stride)` — also when every value is negative.
+# `kernel_size`). It must equal `F.max_pool2d(x, kernel_size, stride)` — also when every value is negative, and in
+# `x`'s dtype.
 
 # %%
 def max_pool2d(x, kernel_size, stride=None):
@@ -180,7 +181,7 @@ def max_pool2d(x, kernel_size, stride=None):
     # TODO: the same two loops as conv2d; take .amax(dim=(2, 3)) of each window instead of a weighted sum
     stride = stride or kernel_size
     out_h, out_w = (x.shape[2] - kernel_size) // stride + 1, (x.shape[3] - kernel_size) // stride + 1
-    out = torch.empty(x.shape[0], x.shape[1], out_h, out_w)
+    out = x.new_empty(x.shape[0], x.shape[1], out_h, out_w)  # x's dtype, as F.max_pool2d
     for i in range(out_h):
         for j in range(out_w):
             out[:, :, i, j] = x[:, :, i * stride:i * stride + kernel_size,

@@ -140,6 +140,13 @@ def test_max_pool2d():
     fails(check.max_pool2d, lambda x, k, s=None: conv_by_hand.max_pool2d_by_hand(x, k, s).clamp(min=0), match="never goes below 0")
     fails(check.max_pool2d, lambda x, k, s: F.max_pool2d(x, k, s), match="raised TypeError")
 
+    def float32_buffer(x, kernel_size, stride=None):  # torch.empty(...) is float32 whatever x is
+        out = torch.empty(F.max_pool2d(x, kernel_size, stride or kernel_size).shape)
+        out[:] = F.max_pool2d(x, kernel_size, stride or kernel_size)
+        return out
+
+    fails(check.max_pool2d, float32_buffer, match="float64 expected, float32 out")
+
 
 def test_edge_magnitude():
     assert check.edge_magnitude(conv_by_hand.edge_magnitude)

@@ -241,6 +241,20 @@ def test_l2_penalty():
     fails(check.l2_penalty, lambda model, wd: regularizers.l2_penalty(model, wd).item(), match="a Python number carries no gradient")
     fails(check.l2_penalty, lambda model, wd: regularizers.l2_penalty(model, wd).detach(), match="no gradient flows")
 
+    def top_level_only(model, wd):  # model.children() misses layers nested inside a Sequential
+        layers = [model] if not list(model.children()) else list(model.children())
+        return wd / 2 * sum((p ** 2).sum() for m in layers for p in m.parameters(recurse=False))
+
+    fails(check.l2_penalty, top_level_only, match="nested")
+
+    def loop_in_float64(model, wd):  # another correct answer: a loop, each term in float64, back to the model's dtype
+        total = torch.zeros((), dtype=torch.float64)
+        for p in model.parameters():
+            total = total + (p.double() ** 2).sum()
+        return (wd / 2 * total).float()
+
+    assert check.l2_penalty(loop_in_float64)
+
 
 def test_l2_penalty_with_sgd_is_weight_decay_but_with_adam_it_is_not_adamw():
     torch.manual_seed(0)

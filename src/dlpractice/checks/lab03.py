@@ -198,9 +198,10 @@ def max_pool2d(fn: Callable[..., Tensor]) -> None:
         ("window 2, stride 1", (1, 2, 5, 5), 2, 1), ("window 3, stride 3, non-square 9×6", (2, 1, 9, 6), 3, 3),
         ("all values negative", (1, 2, 4, 4), 2, 2),
         ("stride not given: it defaults to the window", (2, 2, 6, 6), 3, None),
+        ("float64, window 2, stride 2, odd size 5×5", (1, 1, 5, 5), 2, 2),
     ]
     for case, shape, k, stride in cases:
-        x = torch.randn(shape)
+        x = torch.randn(shape, dtype=torch.float64 if case.startswith("float64") else torch.float32)
         if "negative" in case:
             x = -x.abs() - 0.1
         args = (x.clone(), k) if stride is None else (x.clone(), k, stride)
@@ -220,6 +221,7 @@ def max_pool2d(fn: Callable[..., Tensor]) -> None:
                              "with no stride given, the stride is the window size (as in PyTorch)."))
         expect_tensor_like(got, expected, case, mistakes,
                            "out[n, c, i, j] = max of x[n, c, i·S : i·S + K, j·S : j·S + K], each channel on its own")
+        expect_dtype(got, x.dtype, case)
 
 
 @exercise("edge_magnitude")

@@ -227,7 +227,11 @@ def _penalty_models() -> list[tuple[str, nn.Module, float]]:
             ("Linear(4, 8) → ReLU → Linear(8, 3), weight_decay=0.01",
              nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3)), 0.01),
             ("Linear(5, 6) → BatchNorm1d → ReLU → Linear(6, 2), weight_decay=0.5",
-             nn.Sequential(nn.Linear(5, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 2)), 0.5)]
+             nn.Sequential(nn.Linear(5, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 2)), 0.5),
+            # layers nested two deep (model.children() alone misses them), and no decay at all: the penalty is 0
+            ("nested: Sequential(Sequential(Linear(3, 4), Tanh), Linear(4, 2)), weight_decay=0.05",
+             nn.Sequential(nn.Sequential(nn.Linear(3, 4), nn.Tanh()), nn.Linear(4, 2)), 0.05),
+            ("Linear(2, 2), weight_decay=0", nn.Linear(2, 2), 0.0)]
 
 
 @exercise("l2_penalty")
