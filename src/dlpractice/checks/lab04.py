@@ -317,10 +317,8 @@ def random_shift(fn: Callable[[Tensor, int], Tensor]) -> None:
     for shape, s in [((400, 1, 8, 8), 2), ((300, 3, 6, 7), 1), ((1, 1, 5, 5), 2), ((5, 1, 10, 10), 0)]:
         case = f"images of shape {shape}, max_shift={s}"
         images = torch.rand(shape) + 0.1  # no zeros: a zero in the output flowed in from outside
-        original = images.clone()
         got = answer(fn, images, s, case=case)
         expect_tensor(got, case)
-        expect(torch.equal(images, original), case, "your function changed its input. Hint: build new images.")
         expect_equal(tuple(got.shape), shape, case, hint="keep the shape: pad by max_shift on every side, then crop "
                                                          "an H×W window (padding alone makes the images bigger)")
         expect_equal(got.dtype, images.dtype, case, hint="keep the dtype of the images")
