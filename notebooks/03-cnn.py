@@ -213,14 +213,16 @@ plt.show()
 #
 # The strength of an edge, whatever its direction, is the length of the gradient vector:
 # $\sqrt{g_x^2 + g_y^2}$, where $g_x$ and $g_y$ are the image filtered with the two Sobel kernels. Write
-# `edge_magnitude(image)` for an `(H, W)` image, returning an `(H, W)` tensor: use `F.conv2d` (reshape the image to
-# `(1, 1, H, W)` and a kernel to `(1, 1, 3, 3)`) with `padding=1` so the size stays the same.
+# `edge_magnitude(image)` for an `(H, W)` image, returning an `(H, W)` tensor of the image's dtype (the check also
+# passes float64 images: build the kernel with `dtype=image.dtype`, as `F.conv2d` wants both in one dtype): use
+# `F.conv2d` (reshape the image to `(1, 1, H, W)` and a kernel to `(1, 1, 3, 3)`) with `padding=1` so the size stays
+# the same.
 
 # %%
 def edge_magnitude(image):
     ### BEGIN SOLUTION
     # TODO: write the 3×3 Sobel x kernel, use its transpose for y, filter the image with each, combine
-    sobel_x = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+    sobel_x = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]], dtype=image.dtype)
     gx = F.conv2d(image[None, None], sobel_x[None, None], padding=1)[0, 0]
     gy = F.conv2d(image[None, None], sobel_x.T[None, None], padding=1)[0, 0]
     return torch.sqrt(gx**2 + gy**2)

@@ -40,6 +40,11 @@ def test_make_grid():
     fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float32).reshape(c, r).T, match="run down the columns")
     fails(check.make_grid, lambda r, c: torch.arange(1, r * c + 1, dtype=torch.float32).reshape(r, c), match="off by one")
     fails(check.make_grid, lambda r, c: torch.arange(r * c, dtype=torch.float32), match="reshape the numbers")
+    # linspace from 0 to n - 1 in steps of 1 is exact; a range scaled up from [0, 1] is not (the 300 x 200 grid)
+    assert check.make_grid(lambda r, c: torch.linspace(0, r * c - 1, r * c).view(r, c))
+    assert check.make_grid(lambda r, c: torch.from_numpy(np.arange(r * c).reshape(r, c)).float())
+    fails(check.make_grid, lambda r, c: (torch.linspace(0, 1, r * c) * (r * c - 1)).reshape(r, c),
+          match="not exactly 0, 1, 2")
 
 
 # ---------------------------------------------------------------- seeded_noise
@@ -333,6 +338,33 @@ def test_manual_backward():
     fails(check.manual_backward, with_autograd, match="backpropagation by hand")
 
 
+def backward_by_loops(params, x, y, *, dtype=None):
+    """Backpropagation one example at a time, accumulating into buffers of `dtype` (None: the parameters' own)."""
+    grads = {k: torch.zeros(v.shape, dtype=dtype or v.dtype) for k, v in params.items()}
+    for x_i, y_i in zip(x, y):  # one row at a time: (d_in,) and (d_out,)
+        z1 = x_i @ params["w1"] + params["b1"]
+        h = torch.relu(z1)
+        d_out = 2 * (h @ params["w2"] + params["b2"] - y_i) / y.numel()
+        d_z1 = (params["w2"] @ d_out) * (z1 > 0)
+        grads["w2"] += torch.outer(h, d_out)
+        grads["b2"] += d_out
+        grads["w1"] += torch.outer(x_i, d_z1)
+        grads["b1"] += d_z1
+    return grads
+
+
+def test_manual_backward_dtypes_and_sizes_of_one():
+    assert check.manual_backward(backward_by_loops)  # a loop over the rows, buffers of the parameters' dtype
+    # torch.zeros(shape) is float32: float64 parameters get float32 gradients
+    fails(check.manual_backward, lambda p, x, y: backward_by_loops(p, x, y, dtype=torch.float32),
+          match="float64 parameters.*float64 expected, float32 out")
+
+    def squeezed(params, x, y):  # .squeeze() to tidy the shapes: a size-1 axis (one output, one unit) disappears
+        return {k: v.squeeze() for k, v in backward_reference(params, x, y).items()}
+
+    fails(check.manual_backward, squeezed, match="expected shape")
+
+
 # ---------------------------------------------------------------- mlp
 
 class ReferenceMLP(nn.Module):
@@ -401,6 +433,14 @@ def test_parameter_formula():
     fails(check.parameter_formula, lambda sizes: float(sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))), match="a count is a Python int")
     fails(check.parameter_formula, lambda sizes: sum(sizes[i] * sizes[i + 1] + sizes[i + 1] for i in range(len(sizes) - 2)),
           match="sum over consecutive pairs")
+    # NumPy: dot product of the consecutive sizes plus the outputs, converted back to an int
+    assert check.parameter_formula(lambda sizes: int(np.dot(sizes[:-1], sizes[1:]) + np.sum(sizes[1:])))
+    # biases counted for the hidden layers only (the first case with a hidden layer is caught)
+    fails(check.parameter_formula, lambda sizes: sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes[1:-1]),
+          match="the output layer has biases too")
+    # an int for each layer, but the total through NumPy's float mean: rounds nothing, yet a float
+    fails(check.parameter_formula, lambda sizes: np.sum([a * b + b for a, b in zip(sizes[:-1], sizes[1:])], dtype=float),
+          match="a count is a Python int")
 
 
 # ---------------------------------------------------------------- train_step

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -28,6 +29,12 @@ def test_conv_output_size():
     fails(check.conv_output_size, lambda w, k, s, p: (w - k + 2 * p) // s, match="off by one")
     fails(check.conv_output_size, lambda w, k, s, p: math.ceil((w - k + 2 * p) / s) + 1, match="round down")
     fails(check.conv_output_size, lambda w, k, s, p: (w - k + 2 * p) / s + 1, match="return an int|expected the int")
+    # counting the window positions one by one: a loop, no formula
+    assert check.conv_output_size(lambda w, k, s, p: sum(1 for _ in range(0, w + 2 * p - k + 1, s)))
+    # int(x + 0.5): rounds to the nearest; (10 - 2) / 3 = 2.67 gives 4 windows instead of 3
+    fails(check.conv_output_size, lambda w, k, s, p: int((w - k + 2 * p) / s + 0.5) + 1, match="round down")
+    # NumPy's floor returns a float64: right number, wrong type
+    fails(check.conv_output_size, lambda w, k, s, p: np.floor((w - k + 2 * p) / s) + 1, match="right number, but a float64")
 
 
 def test_conv_parameter_count():
@@ -37,6 +44,9 @@ def test_conv_parameter_count():
     fails(check.conv_parameter_count, lambda i, o, k: o * k * k + o, match="per input channel")
     fails(check.conv_parameter_count, lambda i, o, k: o * i * k * k + i, match="per \\*output\\* channel")
     fails(check.conv_parameter_count, lambda i, o, k: o * i * k + o, match="K² weights")
+    fails(check.conv_parameter_count, lambda i, o, k: o * i * k * k + 1, match="one bias per \\*output")  # at C_in = 1 the two mistakes agree
+    fails(check.conv_parameter_count, lambda i, o, k: o * i * 2 * k + o, match="K² weights|expected")  # 2K = K² at K = 2 only
+    assert check.conv_parameter_count(lambda i, o, k: int(np.prod([o, i, k, k])) + o)  # NumPy, back to an int
 
 
 def test_receptive_field():
@@ -153,6 +163,7 @@ def test_edge_magnitude():
 
     def flipped_two_channels(image):  # true convolution (kernels flipped) and both kernels at once: same magnitude
         kernels = torch.stack([conv_by_hand.SOBEL_X.flip(dims=(0, 1)), conv_by_hand.SOBEL_Y.flip(dims=(0, 1))])[:, None]
+        kernels = kernels.to(image.dtype)
         return torch.linalg.vector_norm(F.conv2d(image[None, None], kernels, padding=1)[0], dim=0)
 
     assert check.edge_magnitude(flipped_two_channels)
@@ -164,6 +175,47 @@ def test_edge_magnitude():
     prewitt = torch.tensor([[-1.0, 0.0, 1.0]] * 3)
     fails(check.edge_magnitude, lambda im: torch.sqrt(conv_by_hand.apply_kernel(im, prewitt) ** 2
                                                       + conv_by_hand.apply_kernel(im, prewitt.T) ** 2), match="Prewitt")
+
+
+def sobel_by_shifts(image):
+    """Another correct answer: the zero-padded image shifted by slices, no convolution at all."""
+    h, w = image.shape
+    padded = F.pad(image, (1, 1, 1, 1))
+
+    def at(di, dj):  # the neighbour at offset (di, dj) of every pixel
+        return padded[1 + di:1 + di + h, 1 + dj:1 + dj + w]
+
+    gx = (at(-1, 1) + 2 * at(0, 1) + at(1, 1)) - (at(-1, -1) + 2 * at(0, -1) + at(1, -1))
+    gy = (at(1, -1) + 2 * at(1, 0) + at(1, 1)) - (at(-1, -1) + 2 * at(-1, 0) + at(-1, 1))
+    return torch.hypot(gx, gy)
+
+
+def test_edge_magnitude_sizes_of_one_and_float64():
+    assert check.edge_magnitude(sobel_by_shifts)
+    sobel_x = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
+
+    def squeezed(image):  # .squeeze() instead of [0, 0]: a one-row image comes back as (W,)
+        k = sobel_x.to(image.dtype)
+        gx = F.conv2d(image[None, None], k[None, None], padding=1).squeeze()
+        gy = F.conv2d(image[None, None], k.T[None, None], padding=1).squeeze()
+        return torch.sqrt(gx**2 + gy**2)
+
+    fails(check.edge_magnitude, squeezed, match="one-row image.*squeeze")
+
+    def in_float32(image):  # the kernel's float32 imposed on the image: float64 images come back as float32
+        x = image.float()[None, None]
+        gx, gy = F.conv2d(x, sobel_x[None, None], padding=1), F.conv2d(x, sobel_x.T[None, None], padding=1)
+        return torch.sqrt(gx**2 + gy**2)[0, 0]
+
+    fails(check.edge_magnitude, in_float32, match="float64 expected, float32 out")
+
+    def replicate_padding(image):  # edges by replicated borders: a constant image then has no edge at all
+        x = F.pad(image[None, None], (1, 1, 1, 1), mode="replicate")
+        k = sobel_x.to(image.dtype)
+        gx, gy = F.conv2d(x, k[None, None]), F.conv2d(x, k.T[None, None])
+        return torch.sqrt(gx**2 + gy**2)[0, 0]
+
+    fails(check.edge_magnitude, replicate_padding, match="values differ|expected")
 
 
 # ---------------------------------------------------------------- architectures
@@ -204,6 +256,8 @@ def test_lenet5():
     fails(check.lenet5, lenet_variant(padding=0, flat=256), match="needs padding=2")
     fails(check.lenet5, lenet_variant(padding=0), match="raised RuntimeError")
     fails(check.lenet5, lenet_variant(final=nn.Softmax(dim=1)), match="probabilities")
+    # dropout "to regularise": no parameters, the same outputs in evaluation mode, others in training mode
+    fails(check.lenet5, lenet_variant(final=nn.Dropout(0.5)), match="training mode.*no dropout")
     fails(check.lenet5, lenet_variant(squeeze=True), match="batch of 1.*no squeeze")
 
 

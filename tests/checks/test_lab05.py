@@ -37,6 +37,12 @@ def test_one_hot_encode():
     fails(check.one_hot_encode, lambda s: one_hot_loop(s)[[0, 3, 2, 1]], match=re.escape("the rows are A, C, G, T in that order"))
     fails(check.one_hot_encode, lambda s: one_hot_loop(s).astype(np.int64), match=re.escape("expected dtype float32"))
     fails(check.one_hot_encode, lambda s: np.eye(4, dtype=np.float32)[["ACGT".index(b) for b in s]].T.copy(), match=re.escape("give it a column of zeros"))
+    # str.find gives -1 for N, and row -1 is T's
+    fails(check.one_hot_encode, lambda s: np.eye(4, dtype=np.float32)[["ACGT".find(b) for b in s]].T.copy(),
+          match=re.escape("N got a 1 in the T row"))
+    # vectorised: compare the letters with each base at once (N matches none)
+    assert check.one_hot_encode(lambda s: (np.array(list(s), dtype="U1")[None, :] == np.array(list("ACGT"))[:, None])
+                                .astype(np.float32)) is True
 
 
 # --------------------------------------------------------------------------- kmer_counts
@@ -50,6 +56,26 @@ def test_kmer_counts():
           match=re.escape("step by 1 base, not by k"))
     fails(check.kmer_counts, lambda s, k: Counter(kmers.windows(s, k)), match=re.escape("skip every window that contains an N"))
     fails(check.kmer_counts, lambda s, k: list(kmers.windows(s, k)), match=re.escape("expected a dict of k-mer -> count"))
+    # the N's removed first: the bases on either side of an N become neighbours
+    fails(check.kmer_counts, lambda s, k: Counter(s.replace("N", "")[i:i + k] for i in range(len(s.replace("N", "")) - k + 1)),
+          match=re.escape("removing the N's joins the bases"))
+
+    def float_counts(seq, k):  # counts that start from 0.0
+        counts = {}
+        for i in range(len(seq) - k + 1):
+            if "N" not in seq[i:i + k]:
+                counts[seq[i:i + k]] = counts.get(seq[i:i + k], 0.0) + 1
+        return counts
+
+    fails(check.kmer_counts, float_counts, match=re.escape("a count is an int"))
+
+    def by_pieces(seq, k):  # another correct answer: split at the N's, count the windows of each piece
+        counts = Counter()
+        for piece in seq.split("N"):
+            counts.update(piece[i:i + k] for i in range(len(piece) - k + 1))
+        return dict(counts)
+
+    assert check.kmer_counts(by_pieces) is True
 
 
 # --------------------------------------------------------------------------- fewest_mismatches
@@ -144,3 +170,19 @@ def test_rank_candidates():
           match=re.escape("sort from high to low"))
     fails(check.rank_candidates, lambda cs, top: sorted(usable(cs), key=lambda c: -c.evidence)[:top], match=re.escape("the network only proposes"))
     fails(check.rank_candidates, lambda cs, top: sorted(usable(cs), key=key), match=re.escape("return only the best `top`"))
+    fails(check.rank_candidates, lambda cs, top: sorted([c for c in cs if c.off_target_1mm == 0 and c.sensitivity_1mm > 0.9],
+                                                        key=key)[:top], match=re.escape("exactly 0.9 is enough"))
+
+    def sorts_in_place(candidates, top):  # list.sort() reorders the caller's list
+        candidates.sort(key=key)
+        return [c for c in candidates if c.off_target_1mm == 0 and c.sensitivity_1mm >= 0.9][:top]
+
+    fails(check.rank_candidates, sorts_in_place, match=re.escape("reordered or changed the list"))
+
+    def stable_sorts(candidates, top):  # another correct answer: stable sorts from the last key to the first, reverse
+        kept = [c for c in candidates if c.off_target_1mm == 0 and c.sensitivity_1mm >= 0.9]
+        for attribute in ("evidence", "sensitivity_1mm", "margin"):
+            kept = sorted(kept, key=lambda c: getattr(c, attribute), reverse=True)
+        return kept[:top]
+
+    assert check.rank_candidates(stable_sorts) is True

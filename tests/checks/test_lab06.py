@@ -1,7 +1,9 @@
 """Lab 06's checks: the reference and another correct answer pass, classic mistakes fail with the right hint, stubs are 'not attempted'."""
 
 import copy
+import math
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -282,6 +284,20 @@ def cam_variant(*, weights=(2, 3), relu=True, upsample="bilinear", normalise="im
     return fn
 
 
+def test_grad_cam_a_map_that_is_zero_everywhere():
+    def unclamped(model, images, layer, target):  # ÷ the maximum, not clamped: 0 / 0 for a map that is zero everywhere
+        cam = explain.grad_cam(model, images, layer, target, normalize=False)
+        return cam / cam.amax(dim=(1, 2, 3), keepdim=True)
+
+    fails(check.grad_cam, unclamped, match="zero everywhere.*NaN.*clamp the divisor")
+
+    def nan_to_zero(model, images, layer, target):  # another correct answer: 0 / 0 turned back into 0
+        cam = explain.grad_cam(model, images, layer, target, normalize=False)
+        return torch.nan_to_num(cam / cam.amax(dim=(1, 2, 3), keepdim=True), nan=0.0)
+
+    assert check.grad_cam(nan_to_zero)
+
+
 def test_grad_cam():
     assert check.grad_cam(grad_cam_hook)
     assert check.grad_cam(grad_cam_retain_grad)
@@ -388,14 +404,14 @@ def test_occlusion():
 
 # ---------------------------------------------------------------- deletion curve
 
-def deletion_sorted(model, images, attributions, target, baseline, steps):  # the notebook's answer
+def deletion_sorted(model, images, attributions, target, baseline, steps, count=round):  # the notebook's answer
     n, _, h, w = images.shape
     order = attributions.sum(dim=1).flatten(1).argsort(dim=1, descending=True)
     curve = []
     with torch.no_grad(), evaluating(model):
         for k in range(steps + 1):
             removed = torch.zeros(n, h * w, dtype=torch.bool)
-            removed.scatter_(1, order[:, :round(k * h * w / steps)], True)
+            removed.scatter_(1, order[:, :count(k * h * w / steps)], True)
             erased = torch.where(removed.view(n, 1, h, w), torch.tensor(baseline), images)
             curve.append(model(erased).softmax(dim=1)[torch.arange(n), target])
     return torch.stack(curve, dim=1)
@@ -447,6 +463,14 @@ def test_deletion_curve():
 
     fails(check.deletion_curve, in_train_mode, match="training mode")
     fails(check.deletion_curve, deletion_variant(training=True), match="training mode")
+
+
+def test_deletion_curve_when_the_steps_do_not_divide_the_pixels():
+    # NumPy's rint rounds to the nearest (halves to even, as round does): right
+    assert check.deletion_curve(lambda *args: deletion_sorted(*args, count=lambda x: int(np.rint(x))))
+    # int() cuts the fraction off: 64 / 5 = 12.8 pixels becomes 12
+    fails(check.deletion_curve, lambda *args: deletion_sorted(*args, count=int), match="7 steps.*int\\(\\) rounds down")
+    fails(check.deletion_curve, lambda *args: deletion_sorted(*args, count=math.ceil), match="that rounds up")
 
 
 # ---------------------------------------------------------------- model randomisation

@@ -32,7 +32,9 @@ __all__ = ["make_grid", "seeded_noise", "channels_first", "standardize", "grad_o
 @isolated
 def make_grid(fn: Callable[[int, int], Tensor]) -> None:
     """make_grid(rows, cols): a float32 tensor of shape (rows, cols) holding 0, 1, ..., rows*cols - 1 row by row."""
-    for rows, cols in [(3, 4), (1, 1), (1, 5), (5, 1), (2, 3)]:
+    # (300, 200): 60,000 numbers, where a tolerance relative to the values (3 at 30,000) would hide small errors;
+    # float32 holds every integer below 2**24 exactly, so the grid is compared exactly below
+    for rows, cols in [(3, 4), (1, 1), (1, 5), (5, 1), (2, 3), (300, 200)]:
         case = f"make_grid({rows}, {cols})"
         got = answer(fn, rows, cols, case=case)
         expect_tensor(got, case)
@@ -50,6 +52,12 @@ def make_grid(fn: Callable[[int, int], Tensor]) -> None:
                 raise CheckFailed(f"case '{case}': off by one. "
                                   "Hint: the first value is 0 and the last is rows*cols - 1.")
         expect_close(got, expected, case, hint="torch.arange(rows * cols, dtype=torch.float32).reshape(rows, cols)")
+        if not torch.equal(got, expected):  # close is not enough: the numbers are whole and float32 holds them exactly
+            worst = int((got - expected).abs().argmax())
+            raise CheckFailed(f"case '{case}': the numbers are not exactly 0, 1, 2, ...: expected "
+                              f"{expected.flatten()[worst].item():g}, got {got.flatten()[worst].item()!r}. Hint: count "
+                              "with torch.arange (or in float64 / integers, then convert); scaling a range such as "
+                              "linspace(0, 1, n) * (n - 1) in float32 leaves rounding errors.")
 
 
 @exercise("seeded_noise")
@@ -276,6 +284,15 @@ def _backprop_cases() -> list[tuple[str, dict[str, Tensor], Tensor, Tensor]]:
          torch.randn(10, 3, generator=gen), torch.randn(10, 2, generator=gen)),
         ("zero inputs, some biases exactly 0", params(3, 4, 2, bias=torch.tensor([0.0, 0.5, 0.0, -0.5])),
          torch.zeros(5, 3), torch.randn(5, 2, generator=gen)),
+        # every size 1: an answer that squeezes, or sums a bias gradient over everything (.sum() instead of
+        # .sum(dim=0)), loses a dimension here; z1 = 1.7 > 0 keeps the single unit on
+        ("one input, one hidden unit, one output, a batch of one", {"w1": torch.tensor([[0.8]]),
+         "b1": torch.tensor([0.5]), "w2": torch.tensor([[-1.2]]), "b2": torch.tensor([0.3])}, torch.tensor([[1.5]]),
+         torch.tensor([[2.0]])),
+        # float64 in, float64 out: an answer that builds its own float32 buffers (torch.zeros(d_in, hidden)) fails
+        ("float64 parameters and data, hidden=6 wider than d_in=2",
+         {k: v.double() for k, v in params(2, 6, 3).items()}, torch.randn(7, 2, generator=gen, dtype=torch.float64),
+         torch.randn(7, 3, generator=gen, dtype=torch.float64)),
     ]
 
 
@@ -341,6 +358,8 @@ def manual_backward(fn: Callable[[dict[str, Tensor], Tensor, Tensor], dict[str, 
                                       "at 0 to be 0: mask with (z1 > 0), not (z1 >= 0).")
             expect_close(g, e, where, hint=f"compare with autograd: d{name} is wrong, the gradients computed "
                                            "before it in the backward pass are right")
+        for name in ("w2", "b2", "w1", "b1"):  # right values; now the dtype: a gradient has its parameter's dtype
+            expect_dtype(got[name], params[name].dtype, f"{case}, d{name}")
 
 
 # --------------------------------------------------------------------------- models
@@ -409,7 +428,10 @@ def mlp(cls: type) -> None:
 @exercise("parameter_formula")
 def parameter_formula(fn: Callable[[tuple[int, ...]], int]) -> None:
     """parameter_formula(sizes): parameters of an MLP with these layer sizes (input, hidden..., output), by formula."""
-    for sizes in [(2, 64, 64, 1), (1, 1), (3, 1), (10, 5, 5, 5, 2), (784, 128, 10)]:
+    # unequal widths in both directions, one layer, sizes of 1, more than ten layers, and widths of 1000 (a count in
+    # the millions: an int, not a float that would round)
+    for sizes in [(2, 64, 64, 1), (1, 1), (3, 1), (10, 5, 5, 5, 2), (784, 128, 10), (1, 7, 1),
+                  (3,) + (4,) * 11 + (2,), (1000, 1000, 1000, 1)]:
         case = f"sizes {sizes}"
         got = answer(fn, sizes, case=case)
         expected = sum(layer.weight.numel() + layer.bias.numel() for layer in
@@ -425,7 +447,8 @@ def parameter_formula(fn: Callable[[tuple[int, ...]], int]) -> None:
         if got == expected:
             continue
         weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        known = {
+        known = {  # first: with two sizes it equals `weights`, and the entries after it take precedence
+            weights + sum(sizes[1:-1]): "the output layer has biases too: one per output of *every* Linear layer",
             weights: "you counted the weights only: each Linear(in, out) also has out biases",
             weights + sum(sizes): "the input layer has no biases: one bias per output of each layer (sum of sizes[1:])",
             weights + sum(sizes[:-1]): "there is one bias per *output* of each layer (out), not per input",

@@ -213,15 +213,19 @@ MOMENTUM_HINTS = {
 @isolated
 def momentum_step(fn: Callable[[Tensor, Tensor, Tensor, float, float], tuple[Tensor, Tensor]]) -> None:
     """momentum_step(param, grad, velocity, lr, momentum) -> (param, velocity), as torch.optim.SGD(momentum=...)."""
-    cases = [("shape (3,), momentum 0.9", (3,), 0.9, [0.1, 0.1, 0.05, 0.05, 0.2, 0.01]),
-             ("shape (2, 3), momentum 0.5", (2, 3), 0.5, [0.3, 0.3, 0.3, 0.1]),
-             ("one number, momentum 0 (plain SGD)", (1,), 0.0, [0.5, 0.25])]
-    for case, shape, m, lrs in cases:
-        grads = [torch.randn(shape) for _ in lrs]
-        start = torch.randn(shape)
+    cases = [("shape (3,), momentum 0.9", (3,), 0.9, [0.1, 0.1, 0.05, 0.05, 0.2, 0.01], torch.float32),
+             ("shape (2, 3), momentum 0.5", (2, 3), 0.5, [0.3, 0.3, 0.3, 0.1], torch.float32),
+             ("one number, momentum 0 (plain SGD)", (1,), 0.0, [0.5, 0.25], torch.float32),
+             # float64 in, float64 out (an answer that rebuilds tensors with torch.tensor(list) gets float32); a
+             # trailing axis of size 1 (an answer that squeezes loses it)
+             ("float64, shape (4, 1), momentum 0.99", (4, 1), 0.99, [0.01, 0.02, 0.02], torch.float64)]
+    for case, shape, m, lrs, dtype in cases:
+        grads = [torch.randn(shape, dtype=dtype) for _ in lrs]
+        grads[1].zero_()  # a step with a zero gradient: the parameter still moves, carried by the velocity
+        start = torch.randn(shape, dtype=dtype)
         param = nn.Parameter(start.clone())
         optimizer = torch.optim.SGD([param], lr=lrs[0], momentum=m)
-        p, v = start.clone(), torch.zeros(shape)
+        p, v = start.clone(), torch.zeros(shape, dtype=dtype)
         for step, (lr, g) in enumerate(zip(lrs, grads), 1):
             where = f"{case}, step {step} (lr {lr:g})"
             optimizer.param_groups[0]["lr"] = lr  # what a scheduler does between steps
@@ -234,6 +238,11 @@ def momentum_step(fn: Callable[[Tensor, Tensor, Tensor, float, float], tuple[Ten
             p, v = got
             expect_tensor(p, where + ", new param")
             expect_tensor(v, where + ", new velocity")
+            if tuple(p.shape) != shape or tuple(v.shape) != shape:
+                raise CheckFailed(f"case '{where}': expected shapes {shape}, got {tuple(p.shape)} and "
+                                  f"{tuple(v.shape)}. Hint: keep the parameter's shape (no squeeze, no flatten).")
+            expect_dtype(p, dtype, where + ", new param")
+            expect_dtype(v, dtype, where + ", new velocity")
             # with momentum 0, SGD keeps no buffer: it is grad
             buffer = optimizer.state[param].get("momentum_buffer", g)
             if close(p, param.detach(), atol=1e-6) and close(v, buffer, atol=1e-6):
@@ -241,7 +250,7 @@ def momentum_step(fn: Callable[[Tensor, Tensor, Tensor, float, float], tuple[Ten
             if close(v, param.detach(), atol=1e-6) and close(p, buffer, atol=1e-6):
                 raise CheckFailed(f"case '{where}': the values are right but swapped. Hint: return (param, velocity).")
             for mistake, hint in MOMENTUM_HINTS.items():
-                q, u = start.clone(), torch.zeros(shape)
+                q, u = start.clone(), torch.zeros(shape, dtype=dtype)
                 for lr_k, g_k in zip(lrs[:step], grads[:step]):
                     q, u = _momentum_variants(q, g_k, u, lr_k, m)[mistake]
                 if close(p, q, atol=1e-6) and close(v, u, atol=1e-6):
@@ -278,7 +287,10 @@ COSINE_MISTAKES: dict[str, tuple[Callable[[int, int, float, float], float], str]
 def cosine_lr(fn: Callable[[int, int, float, float], float]) -> None:
     """cosine_lr(step, total_steps, base_lr, min_lr): the rate of
     CosineAnnealingLR(T_max=total_steps, eta_min=min_lr)."""
-    for total, base, low in [(10, 0.1, 0.001), (1, 1.0, 0.0), (7, 0.5, 0.05), (100, 3e-4, 1e-5)]:
+    # (1000, 1.0, 0.0): near the end the rate is tiny and min_lr is 0, so a cosine computed in float32 (torch.cos
+    # of torch.tensor(a Python float)) is off by about 1 %; (5, 0.01, 0.01): base_lr == min_lr, a flat schedule
+    for total, base, low in [(10, 0.1, 0.001), (1, 1.0, 0.0), (7, 0.5, 0.05), (100, 3e-4, 1e-5), (1000, 1.0, 0.0),
+                             (5, 0.01, 0.01)]:
         case = f"total_steps={total}, base_lr={base:g}, min_lr={low:g}"
         optimizer = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=base)
         scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total, eta_min=low)
@@ -295,6 +307,10 @@ def cosine_lr(fn: Callable[[int, int, float, float], float]) -> None:
             if np.allclose(got, [rule(t, total, base, low) for t in range(total + 1)], rtol=1e-6, atol=1e-12):
                 raise CheckFailed(f"case '{case}': your rates differ from CosineAnnealingLR's. Hint: {hint}.")
         worst = int(np.argmax(np.abs(np.array(got) - np.array(expected))))
+        if np.allclose(got, expected, rtol=1e-2, atol=1e-7):  # right formula, float32 arithmetic
+            raise CheckFailed(f"case '{case}': at step {worst} expected {expected[worst]!r}, got {got[worst]!r}: "
+                              "float32 precision. Hint: compute in float64, with math.cos or np.cos "
+                              "(torch.tensor of a Python float is float32).")
         raise CheckFailed(f"case '{case}': at step {worst} expected {expected[worst]:.6g}, got {got[worst]:.6g}. Hint: "
                           "min_lr + (base_lr - min_lr) * (1 + cos(pi * step / total_steps)) / 2.")
 
@@ -454,13 +470,19 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _checkpoint_problems() -> list[tuple[str, Callable[[], nn.Module], Callable, Callable]]:
+def _checkpoint_problems() -> list[tuple[str, Callable[[], nn.Module], Callable, Callable, int]]:
+    """(case, model, optimizer, scheduler, epochs done before saving)."""
     return [
         ("Adam + CosineAnnealingLR", lambda: nn.Sequential(nn.Linear(3, 16), nn.Tanh(), nn.Linear(16, 1)),
-         lambda p: torch.optim.Adam(p, lr=0.05), lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=12)),
+         lambda p: torch.optim.Adam(p, lr=0.05), lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=12), 4),
         ("SGD with momentum + StepLR", lambda: nn.Sequential(nn.Linear(3, 8), nn.ReLU(), nn.Linear(8, 1)),
          lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
-         lambda o: torch.optim.lr_scheduler.StepLR(o, 2, gamma=0.5)),
+         lambda o: torch.optim.lr_scheduler.StepLR(o, 2, gamma=0.5), 4),
+        # batch norm keeps buffers (running mean and variance, batches seen) that are not parameters: saving
+        # named_parameters() alone loses them; 3 epochs, so that an answer returning a fixed 4 fails
+        ("a model with batch norm, SGD + StepLR, 3 epochs done",
+         lambda: nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 1)),
+         lambda p: torch.optim.SGD(p, lr=0.1), lambda o: torch.optim.lr_scheduler.StepLR(o, 2, gamma=0.5), 3),
     ]
 
 
@@ -470,7 +492,7 @@ def checkpoint(save: Callable[..., None], load: Callable[..., int]) -> None:
     """save(path, model, optimizer, scheduler, epoch) then, into fresh objects, load(path, ...) -> epoch:
     exact resume."""
     x, y = torch.randn(32, 3), torch.randn(32, 1)
-    for case, make_model, make_optimizer, make_scheduler in _checkpoint_problems():
+    for case, make_model, make_optimizer, make_scheduler, done in _checkpoint_problems():
 
         def epoch(model: nn.Module, optimizer: torch.optim.Optimizer, scheduler: Any) -> float:
             optimizer.zero_grad()
@@ -484,12 +506,12 @@ def checkpoint(save: Callable[..., None], load: Callable[..., int]) -> None:
         model = make_model()
         optimizer = make_optimizer(model.parameters())
         scheduler = make_scheduler(optimizer)
-        for _ in range(4):
+        for _ in range(done):
             epoch(model, optimizer, scheduler)
         saved = copy.deepcopy((model.state_dict(), optimizer.state_dict(), scheduler.state_dict()))
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "checkpoint.pt"
-            answer(save, path, model, optimizer, scheduler, 4, case=f"{case}, save_checkpoint")
+            answer(save, path, model, optimizer, scheduler, done, case=f"{case}, save_checkpoint")
             expect(path.is_file(), case, f"no file at {path.name} after save_checkpoint. Hint: torch.save(..., path).")
             try:
                 torch.load(path, weights_only=True)
@@ -509,9 +531,15 @@ def checkpoint(save: Callable[..., None], load: Callable[..., int]) -> None:
             raise CheckFailed(f"case '{case}': torch.load(..., weights_only=False) unpickles anything, including "
                               "code. Hint: load with weights_only=True; "
                               "a checkpoint of state_dicts needs nothing more.")
-        expect_equal(start, 4, case, hint="return the epoch stored in the checkpoint (the number of epochs done)")
-        expect(_same(model.state_dict(), saved[0]), case, "after loading, the model's weights differ from those saved. "
-               "Hint: model.load_state_dict(checkpoint['model']).")
+        if isinstance(start, Tensor) and start.numel() == 1 and start.item() == done:
+            raise CheckFailed(f"case '{case}': the epoch came back as a tensor, {start!r}. Hint: torch.load(..., "
+                              "weights_only=True) loads plain ints too: save the epoch as the int it is.")
+        expect_equal(start, done, case, hint="return the epoch stored in the checkpoint (the number of epochs done)")
+        expect(isinstance(start, int) and not isinstance(start, bool), case,
+               f"the epoch is a count: expected the int {done}, got {type(start).__name__} {start!r}.")
+        expect(_same(model.state_dict(), saved[0]), case, "after loading, the model's weights or buffers differ from "
+               "those saved (batch norm's running statistics are buffers, not parameters). "
+               "Hint: model.load_state_dict(checkpoint['model']) with the whole model.state_dict().")
         expect(_same(optimizer.state_dict()["state"], saved[1]["state"]), case, "the optimizer's state (momentum "
                "buffers, Adam's running averages and step count) was not restored: the resumed steps would differ. "
                "Hint: save optimizer.state_dict() and call optimizer.load_state_dict(...) on load.")

@@ -66,8 +66,11 @@ def expect_tensor_like(got: Any, expected: Tensor, case: str, mistakes: list[tup
 def conv_output_size(fn: Callable[[int, int, int, int], int]) -> None:
     """conv_output_size(size, kernel, stride, padding): the output width of Conv2d / MaxPool2d,
     as PyTorch computes it."""
+    # besides the notebook's sizes: (W − K + 2P) / S = 8/3, whose nearest integer is not its floor; a stride larger
+    # than the kernel (a 1×1 conv with stride 2); a kernel larger than the input that fits only thanks to padding
     for size, kernel, stride, padding in [(28, 5, 1, 0), (28, 5, 1, 2), (32, 3, 2, 1), (7, 2, 2, 0), (28, 3, 2, 0),
-                                          (5, 5, 1, 0), (10, 3, 3, 1), (224, 7, 2, 3), (1, 1, 1, 0)]:
+                                          (5, 5, 1, 0), (10, 3, 3, 1), (224, 7, 2, 3), (1, 1, 1, 0), (10, 2, 3, 0),
+                                          (9, 1, 2, 0), (3, 5, 1, 1)]:
         case = f"size {size}, kernel {kernel}, stride {stride}, padding {padding}"
         expected = F.conv2d(torch.zeros(1, 1, size, size, device="meta"),
                             torch.zeros(1, 1, kernel, kernel, device="meta"),
@@ -81,6 +84,9 @@ def conv_output_size(fn: Callable[[int, int, int, int], int]) -> None:
                                                              "padded image is dropped (⌊(W − K + 2P) / S⌋ + 1)",
             (size - kernel + 2 * padding + 1) // stride: "stride divides (W − K + 2P) only; then add 1",
         }
+        # round() to the nearest: when it differs from the floor it equals the ceiling, whose hint above says why
+        known.setdefault(round((size - kernel + 2 * padding) / stride) + 1, "round down (⌊⌋, //), not to the nearest "
+                         "integer: a window that would stick out past the padded image is dropped")
         known.pop(expected, None)
         expect_int(got, expected, case, known, "⌊(W − K + 2P) / S⌋ + 1")
 
@@ -88,14 +94,18 @@ def conv_output_size(fn: Callable[[int, int, int, int], int]) -> None:
 @exercise("conv_parameter_count")
 def conv_parameter_count(fn: Callable[[int, int, int], int]) -> None:
     """conv_parameter_count(in_channels, out_channels, kernel_size): parameters of nn.Conv2d (with its bias)."""
-    for c_in, c_out, k in [(1, 6, 5), (6, 16, 5), (3, 64, 3), (16, 16, 1), (64, 128, 3), (1, 1, 1)]:
+    # besides: an even kernel (2·K = K² when K = 2, so only other sizes tell K² from 2K), many inputs into one
+    # output channel (C_in ≠ C_out in the other direction), and a count in the millions
+    for c_in, c_out, k in [(1, 6, 5), (6, 16, 5), (3, 64, 3), (16, 16, 1), (64, 128, 3), (1, 1, 1), (3, 8, 2),
+                           (128, 1, 1), (512, 512, 3)]:
         case = f"Conv2d({c_in}, {c_out}, kernel_size={k})"
         expected = sum(p.numel() for p in nn.Conv2d(c_in, c_out, k, device="meta").parameters())
         got = attempt(fn, c_in, c_out, k, case=case)
         known = {
             c_out * c_in * k * k: "you counted the weights only: each output channel also has one bias",
             c_out * k * k + c_out: "each output channel has one K×K kernel *per input channel*: C_out·C_in·K·K weights",
-            c_out * c_in * k * k + c_in: "one bias per *output* channel, not per input channel",
+            c_out * c_in * k * k + 1: "one bias per *output channel*, not one for the whole layer",
+            c_out * c_in * k * k + c_in: "one bias per *output* channel, not per input channel",  # wins at C_in = 1
             c_out * c_in * k + c_out: "a kernel is K×K: K² weights per (output, input) channel pair",
         }
         known.pop(expected, None)
@@ -111,6 +121,11 @@ def receptive_field(fn: Callable[[list[tuple[int, int]]], int]) -> None:
         ("SmallVGG: (conv 3, pool 2) × 3", [(3, 1), (2, 2)] * 3),
         ("a ResNet stem: conv 7 stride 2, pool 3 stride 2", [(7, 2), (3, 2)]),
         ("stride first", [(2, 2), (3, 1), (3, 1)]),
+        # 1×1 convs add nothing themselves (K − 1 = 0); the pool's stride still spaces the last conv's inputs. (No
+        # stride larger than its kernel: the inputs seen then have gaps, and "width" and "pixels seen" part ways.)
+        ("1×1 convs between a conv, a pool and a conv", [(3, 1), (1, 1), (2, 2), (1, 1), (3, 1)]),
+        ("twelve 3×3 convs", [(3, 1)] * 12),  # more than ten layers
+        ("five 3×3 convs with stride 2", [(3, 2)] * 5),  # the spacing grows to 2⁴ = 16 before the last one
     ]
     for case, layers in cases:
         expected = reference_receptive_field(layers)
@@ -238,9 +253,17 @@ def edge_magnitude(fn: Callable[[Tensor], Tensor]) -> None:
     vertical[:, 4:] = 1.0
     square = torch.zeros(9, 7)
     square[2:6, 2:5] = 1.0
-    for case, image in [("a vertical edge", vertical), ("a horizontal edge", vertical.T.contiguous()),
-                        ("a bright square, 9×7", square), ("random pixels", torch.rand(6, 10))]:
+    cases = [("a vertical edge", vertical), ("a horizontal edge", vertical.T.contiguous()),
+             ("a bright square, 9×7", square), ("random pixels", torch.rand(6, 10)),
+             # a height of 1: an answer that squeezes the (1, 1, H, W) result loses the row axis too
+             ("a one-row image, 1×6", torch.tensor([[0.0, 0.0, 1.0, 3.0, 3.0, -1.0]])),
+             # flat inside; only the zero padding makes edges, all around the border
+             ("a constant image, 5×5", torch.full((5, 5), 0.7)),
+             # float64 in, float64 out: the text asks for kernels of the image's dtype
+             ("random pixels in float64, with negative values", torch.randn(7, 5, dtype=torch.float64))]
+    for case, image in cases:
         got = attempt(fn, image.clone(), case=case)
+        sobel_x, prewitt_x = sobel_x.to(image.dtype), prewitt_x.to(image.dtype)
         gx, gy = apply(image, sobel_x), apply(image, sobel_x.T)
         expected = torch.sqrt(gx**2 + gy**2)
         mistakes = [
@@ -248,14 +271,19 @@ def edge_magnitude(fn: Callable[[Tensor], Tensor]) -> None:
             (gy.abs(), "only the vertical derivative gy: combine it with gx as √(gx² + gy²)."),
             (gx.abs() + gy.abs(), "|gx| + |gy| is an approximation: the magnitude is √(gx² + gy²)."),
             (gx**2 + gy**2, "take the square root: √(gx² + gy²)."),
-            (torch.sqrt(apply(image, sobel_x, 0) ** 2 + apply(image, sobel_x.T, 0) ** 2),
+            (torch.sqrt(apply(image, sobel_x, 0) ** 2 + apply(image, sobel_x.T, 0) ** 2) if min(image.shape) >= 3
+             else expected[:0],  # without padding a 3×3 kernel does not fit an image 1 pixel high
              "without padding the result shrinks by 2: pass padding=1 to keep the image's size."),
             (torch.sqrt(apply(image, prewitt_x) ** 2 + apply(image, prewitt_x.T) ** 2),
              "that is the Prewitt kernel: Sobel weighs the middle row (or column) by 2: "
              "[[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]."),
         ]
+        if isinstance(got, Tensor) and close(got.flatten(), expected.flatten()) and got.shape != expected.shape:
+            raise CheckFailed(f"case '{case}': expected shape {tuple(expected.shape)}, got {tuple(got.shape)}. Hint: "
+                              "take [0, 0] of the (1, 1, H, W) result; .squeeze() also drops an H or W of 1.")
         expect_tensor_like(got, expected, case, mistakes,
                            "gx and gy are F.conv2d of the image (as (1, 1, H, W)) with the Sobel kernels, padding=1")
+        expect_dtype(got, image.dtype, case)
 
 
 # --------------------------------------------------------------------------- architectures
@@ -287,17 +315,31 @@ def lenet5(cls: type) -> None:
         raise CheckFailed(f"case '{case}': {n_params:,} parameters, expected {expected:,}. Hint: "
                           + known.get(n_params, "Conv2d(1, 6, 5, padding=2), Conv2d(6, 16, 5), Linear(400, 120), "
                                                 "Linear(120, 84), Linear(84, 10)."))
+    x = torch.randn(16, 1, 28, 28)
+    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(convs) == 2 and len(linears) == 3:
+        # Both modes: the architecture has no dropout and no batch norm, so training mode (the mode a model is built
+        # in, and trained in) must compute the same outputs as evaluation mode.
+        with torch.no_grad():
+            got = attempt(model, x, case=f"{case} in training mode")
+            expected = lenet_forward(convs, linears, x)
+            if isinstance(got, Tensor) and got.shape == expected.shape and not close(got, expected):
+                model.eval()
+                in_eval = attempt(model, x, case=case)
+                model.train()
+                if close(in_eval, expected):
+                    raise CheckFailed(f"case '{case}': in training mode the outputs differ from conv → ReLU → max pool "
+                                      "(×2) → Linear → ReLU → Linear → ReLU → Linear (in evaluation mode they match). "
+                                      "Hint: no dropout or batch norm: they are not part of this architecture.")
     model.eval()
     for batch in (1, 7):
         where = f"{case} on a batch of {batch}"
         out = attempt(model, torch.randn(batch, 1, 28, 28), case=where)
         expect(isinstance(out, Tensor), where, f"expected a tensor, got {type(out).__name__}.")
         expect_equal(tuple(out.shape), (batch, 10), where, hint="one row of 10 class scores per image (no squeeze).")
-    convs = [m for m in model.modules() if isinstance(m, nn.Conv2d)]
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
     expect(len(convs) == 2 and len(linears) == 3, case, f"expected 2 Conv2d and 3 Linear layers, found {len(convs)} "
            f"and {len(linears)}.")
-    x = torch.randn(16, 1, 28, 28)
     with torch.no_grad():
         got = attempt(model, x, case=case)
         if close(got, lenet_forward(convs, linears, x)):

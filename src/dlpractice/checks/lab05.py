@@ -8,6 +8,7 @@ sequence without a single base), compares it with the library's version or with 
 
 from __future__ import annotations
 
+import numbers
 import random
 from collections import Counter
 from typing import Any, Callable
@@ -52,7 +53,9 @@ def as_number(got: Any, case: str, what: str = "a number") -> float:
 def one_hot_encode(fn: Callable[[str], np.ndarray]) -> None:
     """`fn(seq)` -> float32 array (4, len(seq)): rows A, C, G, T; N (any other letter) a column of zeros."""
     cases = {"ACGT": "ACGT", "GATTACA": "GATTACA", "with N": "ACNNGT", "a single base": "T",
-             "40 random bases and an N": random_dna(40, 1) + "N", "empty": ""}
+             "40 random bases and an N": random_dna(40, 1) + "N", "empty": "",
+             # only N: every column zeros (an answer that looks N up as index -1 puts it in the T row)
+             "a single N": "N", "only N": "NNNN", "N at both ends": "NACGTN"}
     for case, seq in cases.items():
         got = answer(fn, seq, case=case, hint="N is not a base: give it a column of zeros." if "N" in seq else "")
         expected = reference_one_hot(seq)
@@ -68,6 +71,10 @@ def one_hot_encode(fn: Callable[[str], np.ndarray]) -> None:
         if "N" in seq and np.allclose(got[:, [i for i, b in enumerate(seq) if b == "N"]], 0.25):
             raise CheckFailed(f"case '{case}': N is encoded as 0.25 in each row. Hint: here N is unknown, "
                               "so it gets a column of zeros: no channel says anything about it.")
+        n_columns = [i for i, b in enumerate(seq) if b == "N"]
+        if n_columns and np.array_equal(got[:, n_columns], np.eye(4, dtype=np.float32)[[-1] * len(n_columns)].T):
+            raise CheckFailed(f"case '{case}': N got a 1 in the T row. Hint: \"ACGT\".find(\"N\") is -1, and index -1 "
+                              "is the last row: give N no 1 at all (test `base in \"ACGT\"` first).")
         if np.allclose(got.sum(axis=0), expected.sum(axis=0)):
             raise CheckFailed(f"case '{case}': one 1 per base, but in the wrong rows. Hint: the rows are A, C, G, T "
                               "in that order: row 0 is A, row 1 is C, row 2 is G, row 3 is T.")
@@ -80,14 +87,22 @@ def kmer_counts(fn: Callable[[str, int], dict]) -> None:
     (absent k-mers may be left out)."""
     cases = [("ACGTACGT, k=3", "ACGTACGT", 3), ("AAAA, k=2", "AAAA", 2), ("the last window counts", "ACGTT", 2),
              ("windows with N are skipped", "ACNGTAC", 2), ("k = len(seq)", "GATTACA", 7), ("k > len(seq)", "ACG", 4),
-             ("300 random bases, k=4", random_dna(300, 2, "ACGTN" * 20 + "N"), 4)]
+             ("300 random bases, k=4", random_dna(300, 2, "ACGTN" * 20 + "N"), 4),
+             ("k = 1: the bases themselves", "GATNACA", 1), ("only N", "NNNNN", 2),
+             ("an N in the last base", "ACGTN", 2), ("empty sequence", "", 3)]
     for case, seq, k in cases:
         got = answer(fn, seq, k, case=case)
         expect(got is not None, case, "got None — did you forget to return the counts?")
         try:
-            got = {word: int(n) for word, n in dict(got).items() if n}
+            raw = dict(got)
+            got = {word: int(n) for word, n in raw.items() if n}
         except (TypeError, ValueError):
             raise CheckFailed(f"case '{case}': expected a dict of k-mer -> count, got {type(got).__name__}.") from None
+        # a count is a whole number: an int (NumPy's integers too), not 2.0
+        floats = [n for n in raw.values() if isinstance(n, bool) or not isinstance(n, numbers.Integral)]
+        if floats:
+            raise CheckFailed(f"case '{case}': the counts are {type(floats[0]).__name__}s, e.g. {floats[0]!r}. Hint: a "
+                              "count is an int: start from 0, not 0.0.")
         counts = reference_counts(seq, k)
         expected = {word: int(n) for word, n in zip(kmer_names(k), counts) if n}
         if got == expected:
@@ -99,6 +114,9 @@ def kmer_counts(fn: Callable[[str, int], dict]) -> None:
             (Counter(seq[i:i + k] for i in range(0, len(seq) - k + 1, k)), "k-mers overlap: step by 1 base, not by k."),
             (Counter(windows), "skip every window that contains an N: it is not a word of A, C, G, T."),
             (Counter(w for w in windows[:-1] if "N" not in w), "you missed the last window: range(len(seq) - k + 1)."),
+            (Counter(seq.replace("N", "")[i:i + k] for i in range(len(seq.replace("N", "")) - k + 1)),
+             "removing the N's joins the bases on either side of them into words that are not in the sequence: "
+             "skip the windows that contain an N instead."),
         ]
         for wrong, hint in mistakes:
             if got == {w: n for w, n in wrong.items() if n}:
@@ -213,11 +231,22 @@ def candidate_table(seed: int) -> list[PrimerCandidate]:
 def rank_candidates(fn: Callable[[list, int], list]) -> None:
     """`fn(candidates, top)` -> the best `top` candidates: sensitivity_1mm >= 0.9 and off_target_1mm == 0, sorted by
     margin, then sensitivity_1mm, then evidence, each from high to low."""
-    for seed, top in [(1, 5), (2, 3), (3, 12), (4, 1)]:
+    for seed, top in [(1, 5), (2, 3), (3, 12), (4, 1), (5, 12), (6, 4)]:
         table = candidate_table(seed)
+        if seed >= 5:  # values exactly on the thresholds: sensitivity_1mm == 0.9 is kept (>=), off-target 0.0 kept
+            for c in table[::2]:
+                c.sensitivity_1mm, c.off_target_1mm = 0.9, 0.0
+        if seed == 6:  # ties: margin and sensitivity equal, only the evidence decides
+            for c in table:
+                c.margin, c.sensitivity_1mm, c.off_target_1mm = 5, 0.95, 0.0
         case = f"{len(table)} candidates, top={top} (seed {seed})"
-        got = answer(fn, list(table), top, case=case)
+        given = list(table)
+        got = answer(fn, given, top, case=case)
         expect(got is not None, case, "got None — did you forget to return the list?")
+        # the caller's list is an input like any other: sorting it in place reorders it (and filtering it with
+        # .remove() empties it)
+        expect([c.sequence for c in given] == [c.sequence for c in table], case, "your function reordered or changed "
+               "the list it was given. Hint: sorted(...) returns a new list; list.sort() sorts the caller's list.")
         got = [getattr(c, "sequence", c) for c in got]
         expected = [c.sequence for c in reference_rank(table, top, 0.9)]
         if got == expected:
@@ -225,6 +254,8 @@ def rank_candidates(fn: Callable[[list, int], list]) -> None:
         usable = [c for c in table if c.sensitivity_1mm >= 0.9 and c.off_target_1mm == 0]
         key = lambda c: (-c.margin, -c.sensitivity_1mm, -c.evidence)  # noqa: E731
         mistakes = [
+            (sorted([c for c in table if c.sensitivity_1mm > 0.9 and c.off_target_1mm == 0], key=key)[:top],
+             "a sensitivity_1mm of exactly 0.9 is enough: keep sensitivity_1mm >= 0.9 (not > 0.9)."),
             (sorted([c for c in table if c.sensitivity_1mm >= 0.9], key=key)[:top],
              "drop every candidate found (with <= 1 mismatch) in a genome of another class: off_target_1mm must be 0."),
             (sorted([c for c in table if c.off_target_1mm == 0], key=key)[:top],

@@ -407,6 +407,23 @@ def grad_cam(fn: Callable[[nn.Module, Tensor, nn.Module, Tensor], Tensor]) -> No
         expect_like(got, expected, case, mistakes, "maps and gradients of the layer; weights = grads.mean(dim=(2, 3), "
                     "keepdim=True); ReLU((weights * maps).sum(1, keepdim=True)); bilinear upsampling; ÷ each map's max "
                     "(clamped away from 0)", shape_hint=shape_hint)
+    # A class the model ignores (its row of the last layer is 0): its score does not depend on the maps, every weight
+    # is 0 and so is the map. The text asks for the divisor clamped, so that such a map stays 0 (0 / 0 is NaN).
+    case = "a class whose last-layer weights are all 0 (its map is zero everywhere), model in evaluation mode"
+    model = tiny_cnn(1, (8, 8), False)
+    with torch.no_grad():
+        model.classifier[-1].weight[2] = 0.0
+    images, target = torch.randn(3, 1, 8, 8), torch.tensor([2, 2, 0])
+    pristine = copy.deepcopy(model)
+    got = on_model(fn, model, images.clone(), module_named(model, "features.6"), target.clone(), case=case,
+                   hints=NO_GRAPH)
+    reference = copy.deepcopy(pristine)
+    expected = explain.grad_cam(reference, images, module_named(reference, "features.6"), target)
+    if isinstance(got, Tensor) and torch.isnan(got.detach()).any():
+        raise CheckFailed(f"case '{case}': your maps contain NaN: a map that is zero everywhere divided by its "
+                          "maximum, 0, is 0 / 0. Hint: clamp the divisor, "
+                          "cam.amax(dim=(1, 2, 3), keepdim=True).clamp(min=1e-12).")
+    expect_like(got, expected, case, [], "a map that is zero everywhere stays zero (the divisor clamped)")
 
 
 # --------------------------------------------------------------------------- occlusion
@@ -495,7 +512,7 @@ def occlusion(fn: Callable[..., Tensor]) -> None:
 @torch.no_grad()
 def deletion_variant(model: nn.Module, images: Tensor, attributions: Tensor, target: Tensor, fill: float, steps: int,
                      order: str = "signed", descending: bool = True, kind: str = "probability",
-                     training: bool = False) -> Tensor:
+                     training: bool = False, count: Callable[[float], int] = round) -> Tensor:
     """The deletion curve's probabilities (N, steps + 1), right (the defaults) or with one classic mistake."""
     model = copy.deepcopy(model).train(training)
     n, channels, height, width = images.shape
@@ -509,7 +526,7 @@ def deletion_variant(model: nn.Module, images: Tensor, attributions: Tensor, tar
     curve = []
     for k in range(steps + 1):
         keep = torch.ones(n, cells)
-        keep.scatter_(1, ranking[:, :round(k * cells / steps)], 0.0)
+        keep.scatter_(1, ranking[:, :count(k * cells / steps)], 0.0)
         keep = keep.view(n, *((channels, height, width) if order == "per channel" else (1, height, width)))
         erased = images * keep + fill * (1 - keep)
         curve.append(scores_of(model, erased, target, kind))
@@ -526,6 +543,10 @@ def deletion_curve(fn: Callable[..., Tensor]) -> None:
         ("3 grey 8×8 images, 4 steps", 1, (8, 8), 3, -0.5, 4, True),
         ("2 colour images 6×8, 8 steps", 3, (6, 8), 2, 0.3, 8, False),
         ("a batch of one 8×8, 8 steps", 1, (8, 8), 1, -1.0, 8, True),
+        # 64 pixels in 7 steps: 9.14, 18.29, 27.43, 36.57, 45.71, 54.86 pixels, where round and floor disagree at
+        # three steps and round and ceiling at three others; a baseline far from the pixels, so that one pixel shows
+        ("2 grey 8×8 images, 7 steps (64 / 7 is not whole)", 1, (8, 8), 2, -3.0, 7, False),
+        ("2 grey 8×8 images, 1 step (nothing, then everything)", 1, (8, 8), 2, 0.1, 1, True),
     ]
     for case, channels, size, batch, baseline, steps, training in cases:
         case = f"{case}, baseline {baseline}, model in {mode(training)} mode"
@@ -559,6 +580,10 @@ def deletion_curve(fn: Callable[..., Tensor]) -> None:
                               steps),
              "that is the probability of the *predicted* class: follow the class given in `target`."),
             (deletion_variant(*args, baseline, steps, training=True), TRAIN_MODE),
+            (deletion_variant(*args, baseline, steps, count=int), "int() rounds down: at step k remove "
+             "round(k · H · W / steps) pixels, the nearest whole number."),
+            (deletion_variant(*args, baseline, steps, count=lambda x: -int(-x // 1)), "that rounds up: at step k "
+             "remove round(k · H · W / steps) pixels, the nearest whole number."),
         ]
         n = len(images)
         shape_hint = {(n, steps): f"{steps + 1} points per image: k = 0 (nothing removed) "
