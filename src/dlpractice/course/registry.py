@@ -17,6 +17,7 @@ LABS: dict[str, str] = {
     "04": "dlpractice.labs.regularization",
     "05": "dlpractice.labs.cnn_rna",
     "06": "dlpractice.labs.cnn_visualization",
+    "07": "dlpractice.labs.embeddings",
 }
 
 

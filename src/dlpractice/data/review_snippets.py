@@ -1,0 +1,98 @@
+"""Eighty one-line film reviews written for this course (40 positive, 40 negative): the offline stand-in for the
+MR movie reviews in lab 07's sentiment probe. Enough to show how a linear probe is run and compared, far too few
+to rank the methods: with 8 test sentences per fold, one sentence is 12 points of accuracy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+POSITIVE = (
+    "a warm, funny film that earns every one of its tears",
+    "the cast is superb and the script never puts a foot wrong",
+    "one of the most beautiful films of the year",
+    "smart, moving and surprisingly tender",
+    "i laughed from the first scene to the last",
+    "a gripping thriller with a wonderful lead performance",
+    "the director handles the story with real grace",
+    "an absolute delight for children and their parents",
+    "gorgeous to look at and a joy to listen to",
+    "a brave and honest film about growing old",
+    "the best animated feature i have seen in years",
+    "clever dialogue and a charming pair of heroes",
+    "it will stay with you long after the credits",
+    "a triumph of acting, writing and editing",
+    "fresh, lively and full of heart",
+    "the music alone is worth the price of a ticket",
+    "a rare comedy that is both kind and sharp",
+    "her performance is luminous and completely convincing",
+    "a thoughtful drama that never talks down to its audience",
+    "exciting, inventive and great fun",
+    "the finale is pure magic",
+    "a lovely little film that deserves a big audience",
+    "rich characters and a story that feels true",
+    "beautifully shot and wonderfully acted",
+    "a moving portrait of a family that holds together",
+    "witty, warm and wise",
+    "this documentary is fascinating from start to finish",
+    "the film succeeds on every level",
+    "a stylish and satisfying mystery",
+    "tense, clever and perfectly paced",
+    "the young actors are a revelation",
+    "an inspiring story told with humour and care",
+    "i would gladly watch it again tomorrow",
+    "a powerful and generous piece of cinema",
+    "the jokes land and the characters ring true",
+    "a charming romance with real sparks",
+    "bold, original and deeply entertaining",
+    "the most enjoyable two hours i have spent at the movies this year",
+    "elegant, touching and never sentimental",
+    "a small masterpiece",
+)
+NEGATIVE = (
+    "a dull, lifeless film that goes nowhere",
+    "the script is a mess and the acting is worse",
+    "one of the most tedious films of the year",
+    "loud, stupid and far too long",
+    "i checked my watch every ten minutes",
+    "a thriller without a single thrill",
+    "the director has no idea what story he is telling",
+    "an ugly, cynical cartoon that children will hate",
+    "painful to look at and worse to listen to",
+    "a lazy and dishonest film about nothing",
+    "the worst sequel i have seen in years",
+    "wooden dialogue and a pair of heroes you cannot care about",
+    "you will forget it before you reach the car park",
+    "a failure of acting, writing and editing",
+    "stale, sluggish and completely heartless",
+    "the music is the only thing that does not grate",
+    "a comedy that is neither kind nor funny",
+    "her performance is flat and entirely unconvincing",
+    "a pretentious drama that lectures its audience",
+    "boring, predictable and no fun at all",
+    "the ending is a cheap trick",
+    "a miserable little film that deserves to be ignored",
+    "thin characters and a story nobody could believe",
+    "badly shot and terribly acted",
+    "a shallow portrait of a family that never feels real",
+    "smug, cold and empty",
+    "this documentary is a chore from start to finish",
+    "the film fails on every level",
+    "a clumsy and frustrating mystery",
+    "slack, silly and badly paced",
+    "the young actors are simply awful",
+    "a preachy story told without humour or care",
+    "i would not watch it again if you paid me",
+    "a weak and forgettable piece of cinema",
+    "the jokes fall flat and the characters ring false",
+    "a dreary romance without a spark",
+    "derivative, timid and deeply boring",
+    "the longest two hours i have ever spent at the movies",
+    "mawkish, manipulative and overlong",
+    "a complete disaster",
+)
+
+
+def review_snippets() -> tuple[list[str], np.ndarray]:
+    """(sentences, labels (80,) int64: 1 positive, 0 negative), positives first."""
+    return list(POSITIVE) + list(NEGATIVE), np.array([1] * len(POSITIVE) + [0] * len(NEGATIVE), dtype=np.int64)
