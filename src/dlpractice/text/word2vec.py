@@ -75,7 +75,7 @@ def sgns_step(inputs: Tensor, outputs: Tensor, hidden: Tensor, targets: Tensor, 
     """
     shape = (*targets.shape, hidden.shape[1])  # (B, 1+K, D)
     numel = shape[0] * shape[1] * shape[2]
-    gathered, product = work if work is not None else (torch.empty(numel), torch.empty(numel))
+    gathered, product = work if work is not None else (outputs.new_empty(numel), outputs.new_empty(numel))
     u = torch.index_select(outputs, 0, targets.reshape(-1), out=gathered[:numel].view(-1, shape[2])).view(shape)
     scores = torch.mul(u, hidden.unsqueeze(1), out=product[:numel].view(shape)).sum(dim=2)  # (B, 1+K); bmm is 4x slower
     loss = None
