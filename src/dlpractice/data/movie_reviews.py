@@ -38,7 +38,8 @@ def movie_reviews(data_dir: str | Path | None = None, download: bool = True) -> 
     texts: list[str] = []
     labels: list[int] = []
     for name, label in (("rt-polarity.pos", 1), ("rt-polarity.neg", 0)):
-        lines = [line.strip() for line in (folder / name).read_text(encoding="latin-1").splitlines() if line.strip()]
+        # split("\n"), not splitlines(): Latin-1 text holds bytes such as 0x85 that splitlines() also breaks at
+        lines = [line.strip() for line in (folder / name).read_text(encoding="latin-1").split("\n") if line.strip()]
         texts += lines
         labels += [label] * len(lines)
     return texts, np.array(labels, dtype=np.int64)
