@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dlpractice import run as dlpractice_run
-from support.paths import TOY_CLI
+from support.paths import TOY_CLI, TWO_LAB_CLI
 
 
 def dlpractice(*args, cwd):
@@ -214,8 +214,11 @@ def test_run_quick_writes_a_complete_run_folder(tmp_path):
 
 
 def test_run_all_quick_ends_with_the_summary_table(tmp_path):
-    result = dlpractice("run", "--all", "--quick", "--out", "out", cwd=tmp_path)
+    # every registered lab: here two (support/two_lab_cli.py), as tests/labs/ already runs each lab's quick config
+    result = subprocess.run([sys.executable, str(TWO_LAB_CLI), "run", "--all", "--quick", "--out", "out"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "DLPRACTICE_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pytorch-basics", "toy"]
     summary = result.stdout[result.stdout.index("dlpractice run --all"):]
     for column in ("lab", "metric", "value", "target", "met?", "wall time", "budget"):
         assert column in summary

@@ -122,6 +122,18 @@ def test_conv2d():
     fails(check.conv2d, lambda x, w, b, s, p: conv_by_hand.conv2d_by_hand(x, w, b, s, p).float(),
           match="float64 expected, float32 out")
 
+    def float32_then_back(x, w, b, s, p):  # the right dtype, float32's precision
+        return F.conv2d(x.float(), w.float(), None if b is None else b.float(), s, p).to(x.dtype)
+
+    fails(check.conv2d, float32_then_back, match="only to float32 precision")
+
+    def float32_buffer(x, w, b, s, p):  # torch.zeros is float32; with a bias added the sum is float64 again
+        out = torch.zeros(x.shape[0], w.shape[0], *F.conv2d(x, w, None, s, p).shape[2:])
+        out += F.conv2d(x, w, None, s, p)
+        return out if b is None else out + b[None, :, None, None]
+
+    fails(check.conv2d, float32_buffer, match="float32")
+
     def pads_in_place(x, w, b, s, p):  # writes the zero border into the caller's x
         x[..., :1, :] = 0
         return F.conv2d(x, w, b, s, p)

@@ -9,3 +9,5 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 # The real `dlpractice` command with the toy lab (support/toy_lab.py) registered as lab 99.
 TOY_CLI = Path(__file__).resolve().with_name("toy_cli.py")
+# The real `dlpractice` command with only lab 01 and the toy lab registered (for `run --all`).
+TWO_LAB_CLI = Path(__file__).resolve().with_name("two_lab_cli.py")

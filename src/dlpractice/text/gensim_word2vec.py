@@ -33,4 +33,5 @@ def train_gensim(sentences: Sequence[Sequence[str]], vocab: Vocabulary, params: 
     if set(model.wv.index_to_key) != set(vocab.words):
         raise RuntimeError("gensim's vocabulary differs from ours: the two models would not be comparable")
     vectors = np.stack([model.wv[w] for w in vocab.words])
-    return Word2VecResult(vectors, seconds, int(model.corpus_total_words * params.epochs))
+    # the tokens of the vocabulary, as ours counts them (corpus_total_words also counts words below min_count)
+    return Word2VecResult(vectors, seconds, int(vocab.counts.sum() * params.epochs))

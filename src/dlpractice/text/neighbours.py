@@ -25,5 +25,5 @@ def nearest_neighbours(vectors: np.ndarray, index: int, k: int = 10) -> tuple[np
     """The ids of the k words most similar to word `index` (itself excluded), most similar first, and their cosines."""
     similarity = cosine_similarities(vectors, vectors[index])
     similarity[index] = -np.inf
-    best = np.argsort(-similarity, kind="stable")[:k]
+    best = np.argsort(-similarity, kind="stable")[:min(k, len(similarity) - 1)]  # never the word itself
     return best, similarity[best]
