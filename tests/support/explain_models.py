@@ -3,26 +3,18 @@ statistics, and captum's hand-weighted test models (captum/testing/helpers/basic
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from dlpractice.course.runner import torch_threads
 from dlpractice.models import SmallVGG
 
 
-@contextmanager
-def one_thread() -> Iterator[None]:
+def one_thread():
     """These models are tiny: one intra-op thread is as fast, and far faster on a busy 2-core machine (where
     two OpenMP threads spin waiting for each other). The previous setting is restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
+    return torch_threads(1)
 
 
 def correlation(a: torch.Tensor, b: torch.Tensor) -> float:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-import torch
 
+from dlpractice.course.runner import torch_threads
 from dlpractice.data.lee_corpus import lee_corpus
 from dlpractice.text import Vocabulary, Word2VecParams, Word2VecResult, build_vocabulary, tokenize, train_word2vec
 
@@ -29,12 +29,8 @@ class Corpus:
 def single_thread():
     """One intra-op thread: on a busy 2-core machine two OpenMP threads spin waiting for each other, and MiniLM's
     small batches ran 10-30x slower with two. The previous setting is restored afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="session")
