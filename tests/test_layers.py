@@ -1,6 +1,6 @@
 """The package's layers, read from the source with `ast`: imports go one way only,
 
-    cli → labs, checks → topic packages (autograd, vision, explain, genomics) → engine → training
+    cli → labs, checks → topic packages (autograd, vision, explain, genomics, text, sequences) → engine → training
         → models, data → course
 
 so each layer can be read, tested and changed without the ones above it. Every import counts, at module level or
@@ -20,7 +20,7 @@ import pytest
 import dlpractice
 
 PACKAGE = Path(dlpractice.__file__).resolve().parent
-TOPICS = {"autograd", "vision", "explain", "genomics"}
+TOPICS = {"autograd", "vision", "explain", "genomics", "text", "sequences"}
 TOP_LEVEL_FILES = {"__init__.py", "__main__.py", "cli.py"}
 
 

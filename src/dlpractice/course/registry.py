@@ -18,6 +18,7 @@ LABS: dict[str, str] = {
     "05": "dlpractice.labs.cnn_rna",
     "06": "dlpractice.labs.cnn_visualization",
     "07": "dlpractice.labs.embeddings",
+    "08": "dlpractice.labs.rnn",
 }
 
 
