@@ -28,18 +28,18 @@ def assert_one_line_error(result, *fragments):
         assert fragment in message
 
 
-def test_list_shows_every_lab_with_target_and_budget(tmp_path):
-    result = dlpractice("list", cwd=tmp_path)
+def test_list_shows_every_lab_with_target_and_budget(monkeypatch, capsys):
+    result = run_in_process(monkeypatch, capsys, "list")
     assert result.returncode == 0, result.stderr
     assert "pytorch-basics" in result.stdout
     assert "sine_test_r2 >= 0.95" in result.stdout
     assert "30 s" in result.stdout
 
 
-def test_list_and_info_show_every_dataset_preset_of_the_cnn_lab(tmp_path):
+def test_list_and_info_show_every_dataset_preset_of_the_cnn_lab(monkeypatch, capsys):
     """Lab 03 is judged per dataset: `list` gives each preset a row with its target and budget (CIFAR-10's is a GPU),
     `info` one targets line per preset."""
-    listed = dlpractice("list", cwd=tmp_path)
+    listed = run_in_process(monkeypatch, capsys, "list")
     assert listed.returncode == 0, listed.stderr
     rows = {line.split("│")[5].strip(): line for line in listed.stdout.splitlines() if line.count("│") == 8}
     for preset in ("mnist_sample", "mnist", "fashion_mnist", "cifar10"):
@@ -47,7 +47,7 @@ def test_list_and_info_show_every_dataset_preset_of_the_cnn_lab(tmp_path):
         assert "cnn_test_accuracy >= " in rows[preset]
     assert rows["cifar10"].split("│")[7].strip() == "GPU"
     assert rows["mnist"].split("│")[7].strip() == "90 s"
-    info = dlpractice("info", "cnn", cwd=tmp_path)
+    info = run_in_process(monkeypatch, capsys, "info", "cnn")
     assert info.returncode == 0, info.stderr
     targets = [line for line in info.stdout.splitlines() if line.startswith("targets: ")]
     assert [line.split(":")[1].strip() for line in targets] == [
@@ -66,23 +66,23 @@ def test_in_a_pipe_list_prints_whole_rows_that_grep_finds(tmp_path):
     assert "sine_test_r2 >= 0.95" in row and "30 s" in row
 
 
-def test_list_and_info_print_json_for_scripts(tmp_path):
-    listed = json.loads(dlpractice("list", "--json", cwd=tmp_path).stdout)
+def test_list_and_info_print_json_for_scripts(monkeypatch, capsys):
+    listed = json.loads(run_in_process(monkeypatch, capsys, "list", "--json").stdout)
     assert [lab["id"] for lab in listed][:7] == ["00", "01", "02", "03", "04", "05", "06"]
     cnn = next(lab for lab in listed if lab["name"] == "cnn")
     assert cnn["preset_key"] == "dataset"
     cifar = next(p for p in cnn["presets"] if p["name"] == "cifar10")
     assert cifar["cpu_budget_s"] is None  # a GPU job
     assert cifar["targets"] == [{"metric": "cnn_test_accuracy", "threshold": 0.85, "direction": "max"}]
-    info = json.loads(dlpractice("info", "05", "--json", cwd=tmp_path).stdout)
+    info = json.loads(run_in_process(monkeypatch, capsys, "info", "05", "--json").stdout)
     keys = {k["key"]: k for k in info["config"]}
     assert keys["seed"] == {"key": "seed", "type": "int", "default": 0, "quick": 0}
     assert isinstance(keys["class_sizes"]["default"], list) and info["name"] == "cnn-rna"
 
 
-def test_info_accepts_id_or_name_and_shows_types_and_defaults(tmp_path):
-    by_id = dlpractice("info", "01", cwd=tmp_path)
-    by_name = dlpractice("info", "pytorch-basics", cwd=tmp_path)
+def test_info_accepts_id_or_name_and_shows_types_and_defaults(monkeypatch, capsys):
+    by_id = run_in_process(monkeypatch, capsys, "info", "01")
+    by_name = run_in_process(monkeypatch, capsys, "info", "pytorch-basics")
     assert by_id.returncode == 0, by_id.stderr
     assert by_id.stdout == by_name.stdout
     assert "seed" in by_id.stdout and "int" in by_id.stdout
@@ -101,9 +101,18 @@ def test_info_accepts_id_or_name_and_shows_types_and_defaults(tmp_path):
         (["run"], ["exactly one of LAB or --all"]),
     ],
 )
-def test_bad_input_gets_one_line_exit_2_and_writes_nothing(tmp_path, args, fragments):
-    result = dlpractice(*args, cwd=tmp_path)
+def test_bad_input_gets_one_line_exit_2_and_writes_nothing(monkeypatch, capsys, tmp_path, args, fragments):
+    monkeypatch.chdir(tmp_path)
+    result = run_in_process(monkeypatch, capsys, *args)
     assert_one_line_error(result, *fragments)
+    assert not (tmp_path / "runs").exists()
+
+
+def test_bad_input_through_a_real_process_is_one_line_on_stderr_and_exit_2(tmp_path):
+    """The cases above run in this process (each real process pays for importing torch and every lab); this one
+    checks what a shell sees."""
+    result = dlpractice("run", "01", "--set", "nonsense=1", cwd=tmp_path)
+    assert_one_line_error(result, "unknown config key 'nonsense'")
     assert not (tmp_path / "runs").exists()
 
 

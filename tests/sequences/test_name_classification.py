@@ -7,17 +7,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from sklearn.metrics import f1_score
 
 from dlpractice.course.runner import torch_threads
 from dlpractice.data.names import names_by_language
 from dlpractice.sequences.name_classification import (
     N_LETTERS,
     class_weights,
-    confusion_matrix,
     encode,
     evaluate,
-    macro_f1,
     one_hot,
     pad,
     stratified_split,
@@ -76,14 +73,6 @@ def test_class_weights_balance_the_classes() -> None:
     torch.testing.assert_close(weights * torch.tensor([60.0, 30, 10]), torch.full((3,), 100 / 3))
     assert torch.equal(class_weights(labels, 3, power=0), torch.ones(3))
     torch.testing.assert_close(class_weights(labels, 3, power=0.5), weights.sqrt())
-
-
-def test_scores_equal_sklearn() -> None:
-    rng = np.random.default_rng(0)
-    labels, predicted = rng.integers(0, 5, 300), rng.integers(0, 5, 300)
-    confusion = confusion_matrix(labels, predicted, 5)
-    assert confusion.sum() == 300 and confusion[2, 4] == np.sum((labels == 2) & (predicted == 4))
-    assert macro_f1(confusion) == pytest.approx(f1_score(labels, predicted, average="macro"), abs=1e-12)
 
 
 def test_batched_gru_beats_chance(four_languages) -> None:

@@ -38,6 +38,7 @@ from typing import Literal
 import numpy as np
 import torch
 import torch.nn.functional as F
+from sklearn import metrics
 from torch import Tensor, nn
 
 from dlpractice.data.names import LETTERS
@@ -175,23 +176,13 @@ def predict(model: nn.Module, names: list[str], batch_size: int = 1024) -> np.nd
         model.train(was_training)
 
 
-def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, n_classes: int) -> np.ndarray:
-    """(C, C) int64 counts: row the true class, column the predicted one."""
-    return np.bincount(labels * n_classes + predicted, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
-
-
-def macro_f1(confusion: np.ndarray) -> float:
-    """The unweighted mean of the classes' F1 = 2·TP / (2·TP + FP + FN); a class never true nor predicted is left
-    out (sklearn counts it as 0 and warns)."""
-    tp = np.diag(confusion).astype(np.float64)
-    denominator = confusion.sum(axis=0) + confusion.sum(axis=1)  # 2·TP + FP + FN
-    present = denominator > 0
-    return float(np.mean(2 * tp[present] / denominator[present]))
-
-
 def evaluate(model: nn.Module, names: list[str], labels: np.ndarray, n_classes: int) -> Evaluation:
     start = time.perf_counter()
     predicted = predict(model, names)
     seconds = time.perf_counter() - start
-    confusion = confusion_matrix(np.asarray(labels, dtype=np.int64), predicted, n_classes)
-    return Evaluation(float(np.trace(confusion) / confusion.sum()), macro_f1(confusion), confusion, seconds)
+    labels = np.asarray(labels, dtype=np.int64)
+    confusion = metrics.confusion_matrix(labels, predicted, labels=np.arange(n_classes))
+    # macro-F1 over the languages present (true or predicted): sklearn would count an absent one as 0, and warn
+    present = np.union1d(labels, predicted)
+    f1 = metrics.f1_score(labels, predicted, labels=present, average="macro", zero_division=0)
+    return Evaluation(float(np.trace(confusion) / confusion.sum()), float(f1), confusion, seconds)

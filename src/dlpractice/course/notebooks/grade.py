@@ -108,6 +108,9 @@ def grade(path: Path, cell_timeout: int = 300, lab: str | None = None) -> Grade:
     client = NotebookClient(
         notebook, timeout=cell_timeout, allow_errors=True,
         kernel_name=notebook.metadata.get("kernelspec", {}).get("name", "python3"),
+        # The kernel's state is thrown away after grading: stopping it at once saves 0.6 s a notebook (0.12 s
+        # instead of 0.72 s, measured on lab 00), which the test suite pays about forty times.
+        shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
     timed_out, died, started = None, None, False
