@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from dlpractice import run as dlpractice_run
-from support.paths import TOY_CLI, TWO_LAB_CLI
+from support.paths import TWO_LAB_CLI
 
 
 def dlpractice(*args, cwd):
@@ -209,10 +209,13 @@ def test_resume_of_a_lab_without_checkpoints_is_refused(tmp_path):
     assert sorted(p.name for p in run_dir.iterdir()) == ["config.json"]
 
 
-def test_run_quick_writes_a_complete_run_folder(tmp_path):
-    result = dlpractice("run", "pytorch-basics", "--quick", "--out", "out", cwd=tmp_path)
+def test_run_all_quick_ends_with_the_summary_table(tmp_path):
+    # every registered lab: here two (support/two_lab_cli.py), as tests/labs/ already runs each lab's quick config
+    result = subprocess.run([sys.executable, str(TWO_LAB_CLI), "run", "--all", "--quick", "--out", "out"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=300, env={**os.environ, "DLPRACTICE_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr
-    (run_dir,) = (tmp_path / "out" / "pytorch-basics").iterdir()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pytorch-basics", "toy"]
+    (run_dir,) = (tmp_path / "out" / "pytorch-basics").iterdir()  # a complete run folder for each lab
     for name in ("config.json", "metrics.json", "report.md"):
         assert (run_dir / name).is_file()
     assert list((run_dir / "figures").glob("*.png"))
@@ -220,14 +223,6 @@ def test_run_quick_writes_a_complete_run_folder(tmp_path):
     report = (run_dir / "report.md").read_text()
     assert "sine_test_r2" in report and "](figures/" in report
     assert json.loads((run_dir / "config.json").read_text())["lab"] == "01"
-
-
-def test_run_all_quick_ends_with_the_summary_table(tmp_path):
-    # every registered lab: here two (support/two_lab_cli.py), as tests/labs/ already runs each lab's quick config
-    result = subprocess.run([sys.executable, str(TWO_LAB_CLI), "run", "--all", "--quick", "--out", "out"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300, env={**os.environ, "DLPRACTICE_OFFLINE": "1"})
-    assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["pytorch-basics", "toy"]
     summary = result.stdout[result.stdout.index("dlpractice run --all"):]
     for column in ("lab", "metric", "value", "target", "met?", "wall time", "budget"):
         assert column in summary
@@ -237,24 +232,28 @@ def test_run_all_quick_ends_with_the_summary_table(tmp_path):
     assert "…" not in summary
 
 
-def toy_cli(*args, cwd):
-    """The real CLI with the engine's toy lab registered as lab 99 (see support/toy_cli.py)."""
-    import os
+def toy_in_process(monkeypatch, capsys, tmp_path, *args):
+    """`dlpractice ARGS` in this process, with the engine's toy lab registered as lab 99, run from tmp_path."""
+    from dlpractice.course import registry
 
-    return subprocess.run([sys.executable, str(TOY_CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "DLPRACTICE_OFFLINE": "1"})
+    monkeypatch.setitem(registry.LABS, "99", "support.toy_lab")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DLPRACTICE_OFFLINE", "1")
+    return run_in_process(monkeypatch, capsys, *args)
 
 
-def test_a_dataset_absent_while_offline_is_one_line_and_leaves_no_run_folder(tmp_path):
+def test_a_dataset_absent_while_offline_is_one_line_and_leaves_no_run_folder(monkeypatch, capsys, tmp_path):
     empty = tmp_path / "data"
     empty.mkdir()
-    result = toy_cli("run", "toy", "--quick", "--set", "dataset=mnist", "--data-dir", str(empty), cwd=tmp_path)
+    result = toy_in_process(monkeypatch, capsys, tmp_path, "run", "toy", "--quick", "--set", "dataset=mnist",
+                            "--data-dir", str(empty))
     assert_one_line_error(result, "MNIST", str(empty))
     assert not (tmp_path / "runs").exists()  # not even an empty runs/toy/
 
 
-def test_a_real_dataset_from_data_dir_trains(tmp_path, shared_mnist_root):
-    result = toy_cli("run", "toy", "--quick", "--set", "dataset=mnist", "--data-dir", str(shared_mnist_root), cwd=tmp_path)
+def test_a_real_dataset_from_data_dir_trains(monkeypatch, capsys, tmp_path, shared_mnist_root):
+    result = toy_in_process(monkeypatch, capsys, tmp_path, "run", "toy", "--quick", "--set", "dataset=mnist",
+                            "--data-dir", str(shared_mnist_root))
     assert result.returncode == 0, result.stderr
     (run_dir,) = (tmp_path / "runs" / "toy").iterdir()
     assert json.loads((run_dir / "metrics.json").read_text())["test_mse"] < 1.0

@@ -4,19 +4,10 @@ docstring takes 4-10 s per model and is not run here."""
 
 from __future__ import annotations
 
-import pytest
-
-from dlpractice.course.runner import torch_threads
 from dlpractice.data.adding_problem import MEAN_BASELINE_MSE
 from dlpractice.sequences.adding_problem import AddingResult, train_adding
 
 SHORT = dict(steps=10, hidden=16, train_size=2000, batch_size=32, eval_every=50)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    with torch_threads(1):
-        yield
 
 
 def test_a_short_lstm_run_beats_predicting_the_mean() -> None:

@@ -12,7 +12,6 @@ import pytest
 import torch
 from torch import nn
 
-from dlpractice.course.runner import torch_threads
 from dlpractice.data.time_series import multi_periodic_series, split_last
 from dlpractice.sequences.forecasting import (
     Scaler,
@@ -34,13 +33,6 @@ from dlpractice.sequences.forecasting import (
 )
 
 IDENTITY = Scaler(0.0, 1.0)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """One intra-op thread: on a busy 2-core machine two threads spin waiting for each other."""
-    with torch_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import pytest
 import torch
 from torch import nn
 
-from dlpractice.course.runner import torch_threads
 from dlpractice.sequences.gradients_through_time import (
     clip_by_global_norm,
     exploding_example,
@@ -20,12 +19,6 @@ from dlpractice.sequences.gradients_through_time import (
 from dlpractice.sequences.recurrent_cells import unroll
 
 STEPS, HIDDEN = 30, 16  # smaller than the docstring's 50 and 32, to stay quick
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    with torch_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")

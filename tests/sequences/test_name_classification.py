@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import torch
 
-from dlpractice.course.runner import torch_threads
 from dlpractice.data.names import names_by_language
 from dlpractice.sequences.name_classification import (
     N_LETTERS,
@@ -23,12 +22,6 @@ from dlpractice.sequences.name_classification import (
 )
 
 FOUR = ("Chinese", "Greek", "Japanese", "Russian")  # the first 190 names of each (Greek has 193): 570 to train
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    with torch_threads(1):
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,6 @@ from dlpractice.sequences.name_generation import IGNORE, generate, mean_loss, te
 TWO = ("Japanese", "Russian")
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    with torch_threads(1):
-        yield
-
-
 @pytest.fixture(scope="module")
 def trained():
     """A generator trained on the first 300 names of each of TWO (6 epochs); the next 100 of each held out."""

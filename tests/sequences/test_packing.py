@@ -8,17 +8,10 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pad_sequence
 
-from dlpractice.course.runner import torch_threads
 from dlpractice.sequences.packing import last_real_outputs, packed_final_states, pad_batch
 
 LENGTHS = [3, 7, 1, 5]  # unsorted on purpose: enforce_sorted=False has to put them back in this order
 F, H = 2, 4
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    with torch_threads(1):
-        yield
 
 
 @pytest.fixture

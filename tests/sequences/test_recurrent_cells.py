@@ -9,18 +9,11 @@ import pytest
 import torch
 from torch import nn
 
-from dlpractice.course.runner import torch_threads
 from dlpractice.sequences.recurrent_cells import gru_cell, lstm_cell, rnn_cell, unroll
 
 B, T, F, H = 3, 5, 4, 6
 TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-12}
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    with torch_threads(1):
-        yield
 
 
 def close(actual, expected, dtype) -> None:

@@ -9,18 +9,11 @@ import pytest
 import torch
 from scipy.stats import chisquare
 
-from dlpractice.course.runner import torch_threads
 from dlpractice.sequences.sampling import sample_with_temperature
 
 LOGITS = torch.tensor([2.0, 1.0, 0.5, 0.0, -1.0, -3.0])  # softmax: 0.56 .. 0.0038
 DRAWS = 20_000  # the rarest token is then expected 76 times, well above chi-square's 5
 ALPHA = 1e-6  # false-alarm rate: a correct sampler fails one seed in a million
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    with torch_threads(1):
-        yield
 
 
 def counts(temperature: float, seed: int = 0) -> np.ndarray:
