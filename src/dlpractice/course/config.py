@@ -154,6 +154,13 @@ def describe(config: Any) -> list[tuple[str, str, str]]:
     ]
 
 
+def fill_from_preset(config: Any, preset: dict[str, Any]) -> Any:
+    """`config` with every field left at None replaced by `preset`'s value for it: a copy, or `config` itself when
+    no field is None (labs whose defaults depend on the dataset they run on: lab 03, lab 07)."""
+    missing = {k: v for k, v in preset.items() if getattr(config, k) is None}
+    return dataclasses.replace(config, **missing) if missing else config
+
+
 def check_positive(config: Any, *names: str) -> None:
     """Raise ValueError naming the first field that is not > 0 (call it from `__post_init__`)."""
     for name in names:

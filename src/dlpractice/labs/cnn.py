@@ -12,7 +12,6 @@ Fashion-MNIST ≥ 92% in ≤ 150 s. CIFAR-10 is a GPU job: the preset ResNet tra
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -20,7 +19,7 @@ from typing import Literal
 import torch
 from torch import Tensor
 
-from dlpractice.course.config import check_positive
+from dlpractice.course.config import check_positive, fill_from_preset
 from dlpractice.course.lab import Lab, LabResult, Preset, Target
 from dlpractice.course.report import table
 from dlpractice.data.image_sets import IMAGE_SETS, ImageData, load_images
@@ -68,8 +67,7 @@ class CnnConfig(EngineConfig):
 
     def settled(self) -> CnnConfig:
         """This config with every None replaced by the dataset's preset (validated on the way)."""
-        missing = {k: v for k, v in PRESETS[self.dataset].items() if getattr(self, k) is None}
-        return dataclasses.replace(self, **missing) if missing else self
+        return fill_from_preset(self, PRESETS[self.dataset])
 
     @classmethod
     def quick(cls) -> CnnConfig:

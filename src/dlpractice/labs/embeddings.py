@@ -12,7 +12,6 @@ training at most 3x gensim's wall time, all in <= 90 s.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from typing import Literal
 
 import numpy as np
 
-from dlpractice.course.config import LabConfig, check_positive
+from dlpractice.course.config import LabConfig, check_positive, fill_from_preset
 from dlpractice.course.errors import UserError
 from dlpractice.course.lab import Lab, LabResult, Preset, Target
 from dlpractice.course.report import table
@@ -30,7 +29,7 @@ from dlpractice.data.review_snippets import review_snippets
 from dlpractice.data.text8 import text8
 from dlpractice.explain.projection import project
 from dlpractice.text import plots, sentence_embeddings
-from dlpractice.text.analogies import evaluate_analogies, read_analogies
+from dlpractice.text.analogies import evaluate_analogies, read_analogies, solve_analogy
 from dlpractice.text.gensim_word2vec import train_gensim
 from dlpractice.text.linear_probe import ProbeScore, average_word_vectors, probe_features, probe_tfidf
 from dlpractice.text.neighbours import nearest_neighbours, unit_rows
@@ -99,8 +98,7 @@ class EmbeddingsConfig(LabConfig):
 
     def settled(self) -> EmbeddingsConfig:
         """This config with every None replaced by the corpus's preset."""
-        missing = {k: v for k, v in PRESETS[self.corpus].items() if getattr(self, k) is None}
-        return dataclasses.replace(self, **missing) if missing else self
+        return fill_from_preset(self, PRESETS[self.corpus])
 
     def params(self, architecture: Literal["skip_gram", "cbow"] = "skip_gram") -> Word2VecParams:
         return Word2VecParams(architecture, self.dim, self.window, self.negatives, self.sample, self.epochs, self.lr,
@@ -174,13 +172,15 @@ class Trained:
     runs: list[Word2VecResult]
     scores: list[Scores]
 
+    def values(self, what: str) -> list[float]:
+        """One score per seed: `what` is "analogies" or a word-similarity set ("WS-353", "SimLex-999")."""
+        return [s.analogy_accuracy if what == "analogies" else s.pairs[what].spearman for s in self.scores]
+
     def mean(self, what: str) -> float:
-        values = [s.analogy_accuracy if what == "analogies" else s.pairs[what].spearman for s in self.scores]
-        return float(np.mean(values))
+        return float(np.mean(self.values(what)))
 
     def std(self, what: str) -> float:
-        values = [s.analogy_accuracy if what == "analogies" else s.pairs[what].spearman for s in self.scores]
-        return float(np.std(values))
+        return float(np.std(self.values(what)))
 
     def seconds(self) -> float:
         return float(np.mean([r.seconds for r in self.runs]))
@@ -240,8 +240,6 @@ def neighbours_table(vocab: Vocabulary, models: dict[str, np.ndarray], k: int = 
 
 def analogy_examples(vocab: Vocabulary, models: dict[str, np.ndarray], questions, n: int = 6) -> str:
     """The first answerable question of each section, solved by each model."""
-    from dlpractice.text.analogies import solve_analogy
-
     index, seen, asked, rows = vocab.index, set(), set(), []
     units = {name: unit_rows(v.astype(np.float64)) for name, v in models.items()}
     for section, a, b, c, d in questions:

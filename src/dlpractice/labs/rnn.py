@@ -24,6 +24,7 @@ from dlpractice.course.config import LabConfig, check_positive
 from dlpractice.course.lab import Lab, LabResult, Target
 from dlpractice.course.report import table
 from dlpractice.course.runner import torch_threads
+from dlpractice.data.adding_problem import MEAN_BASELINE_MSE
 from dlpractice.data.names import names_by_language
 from dlpractice.data.time_series import multi_periodic_series, sunspots
 from dlpractice.sequences import forecasting, name_classification, name_generation, plots, recurrent_cells
@@ -142,7 +143,7 @@ def adding_part(config: RnnConfig, ctx) -> tuple[dict, dict]:
                 **{f"adding_{kind}_train_s": r.seconds for kind, r in results.items()}}
     rows = [(kind.upper(), f"{r.test_mse:.4f}", f"{r.seconds:.1f}") for kind, r in results.items()]
     return metrics, {f"The adding problem, T = {config.adding_steps} ({config.adding_updates} updates each; predicting "
-                     "the mean: 0.167)": table(("cell", "test MSE", "training s"), rows)}
+                     f"the mean: {MEAN_BASELINE_MSE:.3f})": table(("cell", "test MSE", "training s"), rows)}
 
 
 # --------------------------------------------------------------------------- 4. forecasting

@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
+from dlpractice.data.adding_problem import MEAN_BASELINE_MSE
+
 
 def gradient_norms(norms: dict[str, np.ndarray]) -> Figure:
     """||∂loss/∂h_t|| against how many steps t lies before the output, one line per kind of cell (log scale)."""
@@ -46,7 +48,7 @@ def adding_curves(curves: dict[str, Sequence[tuple[float, float]]], steps: int) 
     for name, points in curves.items():
         x, y = zip(*points) if points else ((), ())
         ax.semilogy(x, y, label=name, lw=1.5)
-    ax.axhline(1 / 6, color="gray", ls="--", lw=1, label="predicting the mean (1/6)")
+    ax.axhline(MEAN_BASELINE_MSE, color="gray", ls="--", lw=1, label="predicting the mean (1/6)")
     ax.set_xlabel("training progress")
     ax.set_ylabel("test MSE")
     ax.set_title(f"The adding problem, T = {steps}")
